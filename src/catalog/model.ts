@@ -1,0 +1,53 @@
+/**
+ * The validated catalog, as the rest of pao sees it: no raw YAML, only typed definitions that remember where they
+ * came from (so a later check can still point at a line).
+ */
+import type { LoadedYaml } from "../yaml/load.js";
+import type { RepoConfig } from "./repo-config.js";
+import type { CatalogBundle, CatalogItem, Category, Kind, UpdateDefinition } from "./schema.js";
+import type { WorkflowFile } from "./workflows.js";
+
+interface DefinitionBase<K extends Kind, B> {
+  kind: K;
+  name: string;
+  version: string;
+  /** Path of the defining file, relative to the repository root. */
+  file: string;
+  /** The validated content. */
+  body: B;
+  /** Finds the line and column of a path in the defining file. */
+  locate: LoadedYaml["locate"];
+}
+
+export interface CatalogItemDefinition extends DefinitionBase<"CatalogItem", CatalogItem> {
+  category: Category;
+}
+export type BundleDefinition = DefinitionBase<"CatalogBundle", CatalogBundle>;
+export type UpdateItemDefinition = DefinitionBase<"UpdateItem", UpdateDefinition>;
+export type UpdateOperationDefinition = DefinitionBase<"UpdateOperation", UpdateDefinition>;
+
+export type AnyDefinition = CatalogItemDefinition | BundleDefinition | UpdateItemDefinition | UpdateOperationDefinition;
+export type DefinitionOf<K extends Kind> = Extract<AnyDefinition, { kind: K }>;
+
+/** Every version of every name of one kind; versions are sorted highest first. */
+export type VersionIndex<D> = ReadonlyMap<string, readonly D[]>;
+
+export interface Catalog {
+  items: VersionIndex<CatalogItemDefinition>;
+  bundles: VersionIndex<BundleDefinition>;
+  updateItems: VersionIndex<UpdateItemDefinition>;
+  updateOperations: VersionIndex<UpdateOperationDefinition>;
+  /** Executor workflows that the catalog uses, by file name. */
+  workflows: ReadonlyMap<string, WorkflowFile>;
+  config: RepoConfig;
+}
+
+export function indexOf<K extends Kind>(catalog: Catalog, kind: K): VersionIndex<DefinitionOf<K>> {
+  const byKind = {
+    CatalogItem: catalog.items,
+    CatalogBundle: catalog.bundles,
+    UpdateItem: catalog.updateItems,
+    UpdateOperation: catalog.updateOperations,
+  } as const;
+  return byKind[kind] as unknown as VersionIndex<DefinitionOf<K>>;
+}

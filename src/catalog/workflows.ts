@@ -1,0 +1,105 @@
+/**
+ * What the catalog needs to know about an executor workflow (DESIGN.md, executor workflow contract): that it can be
+ * dispatched with exactly the inputs `pao_step` and `pao_payload`, and that it never expands an input inside a
+ * `run:` script, where a requester's text would become shell code.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { loadYaml, type LoadedYaml, type PathSegment } from "../yaml/load.js";
+
+export const EXECUTOR_INPUTS = ["pao_step", "pao_payload"] as const;
+
+export interface WorkflowFile {
+  file: string;
+  /** Declared `workflow_dispatch` inputs, or null when the workflow cannot be dispatched. */
+  inputs: string[] | null;
+  /** Paths of `run:` scripts that expand an input directly. */
+  inputsInRun: PathSegment[][];
+  locate: LoadedYaml["locate"];
+}
+
+/** Whether a script holds an expression `${{ ... }}` that reads `inputs` (or `github.event.inputs`). Linear time. */
+export function expandsInput(script: string): boolean {
+  for (let i = script.indexOf("${{"); i !== -1; i = script.indexOf("${{", i)) {
+    const end = script.indexOf("}}", i + 3);
+    if (/\binputs\s*[.[]/.test(script.slice(i + 3, end === -1 ? undefined : end))) return true;
+    if (end === -1) return false;
+    i = end + 2;
+  }
+  return false;
+}
+
+export function analyseWorkflow(file: string, text: string): { workflow?: WorkflowFile; diagnostics: Diagnostic[] } {
+  const loaded = loadYaml(text, file);
+  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+  const root = loaded.doc.value;
+  const on = isRecord(root) ? root["on"] : undefined;
+  let inputs: string[] | null = null;
+  if (on === "workflow_dispatch" || (Array.isArray(on) && on.includes("workflow_dispatch"))) inputs = [];
+  else if (isRecord(on) && "workflow_dispatch" in on) {
+    const dispatch = on["workflow_dispatch"];
+    inputs = isRecord(dispatch) && isRecord(dispatch["inputs"]) ? Object.keys(dispatch["inputs"]) : [];
+  }
+  const inputsInRun: PathSegment[][] = [];
+  findRunExpansions(root, [], inputsInRun);
+  return { workflow: { file, inputs, inputsInRun, locate: loaded.doc.locate }, diagnostics: [] };
+}
+
+/** The diagnostics of a workflow that the catalog uses as an executor. */
+export function checkExecutorWorkflow(workflow: WorkflowFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: PathSegment[], key = false) => workflow.locate(path, { key });
+  if (workflow.inputs === null) {
+    const p = at(["on"], true);
+    out.push({
+      code: "workflow-inputs",
+      severity: "error",
+      message: "the workflow is used as an executor but has no workflow_dispatch trigger",
+      file: workflow.file,
+      ...p,
+      hint: "add on.workflow_dispatch with the inputs pao_step and pao_payload",
+    });
+  } else {
+    const missing = EXECUTOR_INPUTS.filter((i) => !workflow.inputs!.includes(i));
+    const extra = workflow.inputs.filter((i) => !(EXECUTOR_INPUTS as readonly string[]).includes(i));
+    if (missing.length > 0 || extra.length > 0) {
+      const p = at(["on", "workflow_dispatch", "inputs"], true);
+      const parts = [
+        missing.length > 0 ? `does not declare ${missing.join(" and ")}` : "",
+        extra.length > 0 ? `declares ${extra.join(", ")}, which pao never sends` : "",
+      ].filter(Boolean);
+      out.push({
+        code: "workflow-inputs",
+        severity: "error",
+        message: `executor workflow ${parts.join(" and ")}`,
+        file: workflow.file,
+        ...p,
+        hint: "an executor workflow takes exactly two inputs: pao_step and pao_payload (both type: string)",
+      });
+    }
+  }
+  for (const path of workflow.inputsInRun) {
+    out.push({
+      code: "workflow-inputs-in-run",
+      severity: "error",
+      message: "a run: script expands ${{ inputs.* }} directly, so a requester's text would run as shell code",
+      file: workflow.file,
+      ...at(path),
+      hint: "pass the value through env: (PAO_PAYLOAD: ${{ inputs.pao_payload }}) and use \"$PAO_PAYLOAD\" in the script",
+    });
+  }
+  return out;
+}
+
+function findRunExpansions(node: unknown, path: PathSegment[], out: PathSegment[][]): void {
+  if (Array.isArray(node)) node.forEach((item, i) => findRunExpansions(item, [...path, i], out));
+  else if (isRecord(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "run" && typeof value === "string" && expandsInput(value)) out.push([...path, key]);
+      else findRunExpansions(value, [...path, key], out);
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

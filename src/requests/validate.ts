@@ -1,0 +1,186 @@
+/**
+ * Validates request files against a catalog: the shape, which definition they order, the version they resolve to,
+ * and their parameters against that definition's fields (by ajv, with defaults applied). Every finding is a
+ * diagnostic on the line of the request file where it belongs.
+ */
+import type { ErrorObject } from "ajv";
+import { compileSchema } from "../catalog/ajv.js";
+import { fieldsToJsonSchema } from "../catalog/json-schema.js";
+import { Reporter } from "../catalog/checks/reporter.js";
+import type { Catalog, CatalogItemDefinition, VersionIndex, AnyDefinition } from "../catalog/model.js";
+import type { SourceFile } from "../catalog/load.js";
+import type { Field } from "../catalog/schema.js";
+import { resolveVersion } from "../catalog/versions.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
+import { loadYaml, type PathSegment } from "../yaml/load.js";
+import { REQUEST_SHAPES, type RequestShape } from "./schema.js";
+
+export interface ValidatedRequest {
+  file: string;
+  shape: RequestShape;
+  definition: AnyDefinition;
+  /** Parameters with defaults applied. */
+  parameters: Record<string, unknown>;
+}
+
+export interface RequestValidation {
+  file: string;
+  request?: ValidatedRequest;
+  diagnostics: Diagnostic[];
+}
+
+const SHAPES = Object.keys(REQUEST_SHAPES) as RequestShape[];
+
+export function validateRequestFiles(files: readonly SourceFile[], catalog: Catalog): RequestValidation[] {
+  const paths = new Set(files.map((f) => f.path));
+  return files.map((f) => validateRequestFile(f, catalog, paths));
+}
+
+export function validateRequestFile(file: SourceFile, catalog: Catalog, knownRequestPaths: ReadonlySet<string> = new Set()): RequestValidation {
+  const loaded = loadYaml(file.text, file.path);
+  if (!loaded.ok) return { file: file.path, diagnostics: loaded.diagnostics };
+  const doc = loaded.doc;
+  const r = new Reporter(file.path, doc.locate);
+  const value = doc.value;
+  const keys = typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+  const shapes = SHAPES.filter((s) => keys.includes(s));
+  if (shapes.length !== 1) {
+    r.report(
+      shapes.length === 0 ? "schema-missing-field" : "schema-invalid-value",
+      shapes.length === 0 ? [] : [shapes[1]!],
+      shapes.length === 0
+        ? "a request names what it orders: catalog_item, catalog_bundle, update_item or update_operation"
+        : `a request orders one thing; it names both ${shapes.join(" and ")}`,
+      { key: shapes.length > 1, hint: "one request per file; open one file for each thing you order" },
+    );
+    return { file: file.path, diagnostics: r.diagnostics };
+  }
+  const shape = shapes[0]!;
+  const schema = REQUEST_SHAPES[shape];
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return { file: file.path, diagnostics: schemaDiagnostics(parsed.error.issues, doc, schema) };
+  const body = parsed.data as Record<string, unknown> & { version?: string; parameters?: Record<string, unknown> };
+
+  const index: VersionIndex<AnyDefinition> =
+    shape === "catalog_item"
+      ? catalog.items
+      : shape === "catalog_bundle"
+        ? catalog.bundles
+        : shape === "update_item"
+          ? catalog.updateItems
+          : catalog.updateOperations;
+  const name = body[shape] as string;
+  const versions = index.get(name);
+  if (!versions) {
+    const guess = suggestion(name, [...index.keys()]);
+    r.report("request-unknown-item", [shape], `the catalog has no ${shape.replace("_", " ")} named '${name}'`, {
+      hint: guess ? `did you mean '${guess}'?` : `on offer: ${[...index.keys()].join(", ") || "nothing yet"}`,
+    });
+    return { file: file.path, diagnostics: r.diagnostics };
+  }
+  const resolved = resolveVersion(versions.map((v) => v.version), body.version);
+  const definition = versions.find((v) => v.version === resolved);
+  if (!definition) {
+    r.report("request-no-version", body.version === undefined ? [shape] : ["version"], `no version of '${name}' satisfies ${body.version ?? "the latest release"}`, {
+      hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}`,
+    });
+    return { file: file.path, diagnostics: r.diagnostics };
+  }
+
+  let parameters: Record<string, unknown> = {};
+  if (definition.kind === "CatalogBundle") {
+    parameters = checkParameters(definition.body.presentation.bundle_fields, body["bundle_parameters"] as Record<string, unknown>, ["bundle_parameters"], r);
+    const selections = body["item_selections"] as {
+      required_items: { catalog_item: string; parameters: Record<string, unknown> }[];
+      optional_items: { catalog_item: string; enabled: boolean; parameters: Record<string, unknown> }[];
+    };
+    for (const group of ["required_items", "optional_items"] as const) {
+      selections[group].forEach((selection, i) => {
+        const entry = definition.body.bundle[group].find((e) => e.catalog_item === selection.catalog_item);
+        if (!entry) {
+          r.report("request-unknown-item", ["item_selections", group, i, "catalog_item"], `the bundle has no ${group === "required_items" ? "required" : "optional"} item '${selection.catalog_item}'`, {
+            hint: `its ${group.replace("_", " ")}: ${definition.body.bundle[group].map((e) => e.catalog_item).join(", ") || "none"}`,
+          });
+          return;
+        }
+        const item = resolveItem(catalog.items, entry.catalog_item, entry.version);
+        if (!item) return; // the catalog check reports a bundle whose item has no fitting version
+        const fixed = Object.keys(entry.parameters ?? {});
+        const free = item.body.presentation.fields.filter((f) => !fixed.includes(f.name));
+        checkParameters(free, selection.parameters, ["item_selections", group, i, "parameters"], r);
+      });
+    }
+  } else {
+    parameters = checkParameters(definition.body.presentation.fields, body.parameters ?? {}, ["parameters"], r);
+    if ((shape === "update_item" || shape === "update_operation") && typeof body["target"] === "string") {
+      const target = body["target"];
+      if (target.includes("/") && !knownRequestPaths.has(target)) {
+        r.report("request-unknown-item", ["target"], `the target ${target} is not a request file of this repository`, {
+          hint: "name the file of the request to update (requests/<team>/<name>.yaml) or its request_id",
+        });
+      }
+    }
+  }
+  return { file: file.path, request: { file: file.path, shape, definition, parameters }, diagnostics: r.diagnostics };
+}
+
+function resolveItem(items: VersionIndex<CatalogItemDefinition>, name: string, range: string): CatalogItemDefinition | undefined {
+  const versions = items.get(name);
+  const resolved = versions ? resolveVersion(versions.map((v) => v.version), range) : null;
+  return versions?.find((v) => v.version === resolved);
+}
+
+/** ajv against the fields' schema, defaults applied; read-only fields may not be set by a request. */
+function checkParameters(fields: readonly Field[], given: Record<string, unknown>, base: PathSegment[], r: Reporter): Record<string, unknown> {
+  for (const field of fields) {
+    if (field.readonly && Object.prototype.hasOwnProperty.call(given, field.name)) {
+      r.report("request-parameter-invalid", [...base, field.name], `'${field.name}' is read-only; the catalog sets it`, { key: true, hint: "remove it from the request" });
+    }
+  }
+  const validate = compileSchema(schemaFor(fields));
+  const values = structuredClone(given);
+  if (!validate(values)) {
+    for (const error of validate.errors ?? []) reportAjvError(error, fields, base, r);
+  }
+  return values;
+}
+
+const schemas = new WeakMap<readonly Field[], Record<string, unknown>>();
+function schemaFor(fields: readonly Field[]): Record<string, unknown> {
+  let schema = schemas.get(fields);
+  if (!schema) {
+    schema = fieldsToJsonSchema(fields);
+    schemas.set(fields, schema);
+  }
+  return schema;
+}
+
+function reportAjvError(error: ErrorObject, fields: readonly Field[], base: PathSegment[], r: Reporter): void {
+  const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path: PathSegment[] = [...base, ...segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
+  const field = segments[0];
+  switch (error.keyword) {
+    case "required": {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const help = fields.find((f) => f.name === missing)?.help_text;
+      r.report("request-parameter-invalid", base, `missing required parameter '${missing}'`, { hint: help ? `${missing}: ${help}` : undefined });
+      return;
+    }
+    case "additionalProperties": {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const guess = suggestion(extra, fields.map((f) => f.name));
+      r.report("request-parameter-invalid", [...path, extra], `'${extra}' is not a parameter of this item`, {
+        key: true,
+        hint: guess ? `did you mean '${guess}'?` : `parameters: ${fields.map((f) => f.name).join(", ")}`,
+      });
+      return;
+    }
+    case "if":
+      return; // the failing `then` says what is missing
+    default:
+      r.report("request-parameter-invalid", path, `'${field ?? ""}' ${error.message ?? "is invalid"}`, {
+        hint: fields.find((f) => f.name === field)?.help_text,
+      });
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Turns zod's issues into diagnostics that a platform engineer can act on: the path in the file, what was
+ * expected in plain words, the line and column, and a hint (a likely misspelling, quoting a number).
+ */
+import { closest, distance } from "fastest-levenshtein";
+import type { z } from "zod";
+import type { Diagnostic } from "./diagnostics.js";
+import type { LoadedYaml, PathSegment } from "./yaml/load.js";
+
+export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: LoadedYaml, schema?: z.ZodType): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((p): p is PathSegment => typeof p === "string" || typeof p === "number");
+    if (issue.code === "unrecognized_keys") {
+      const known = schema ? keysAt(schema, path) : missingKeys(issues, path);
+      for (const key of issue.keys) {
+        const at = doc.locate([...path, key], { key: true });
+        const guess = suggestion(key, known);
+        out.push({
+          code: "schema-unknown-field",
+          severity: "error",
+          message: `${where(path)}unknown field '${key}'`,
+          file: doc.file,
+          ...atOf(at),
+          ...(guess ? { hint: `did you mean '${guess}'?` } : { hint: "remove it, or check the field names of this kind" }),
+        });
+      }
+      continue;
+    }
+    const value = valueAt(doc.value, path);
+    const at = doc.locate(path);
+    const base = { severity: "error" as const, file: doc.file, ...atOf(at) };
+    const last = path[path.length - 1];
+    if (issue.code === "invalid_type" && value === undefined) {
+      out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'` });
+    } else if (issue.code === "invalid_type") {
+      const expected = issue.expected === "int" ? "a whole number" : article(String(issue.expected));
+      const hint =
+        issue.expected === "string" && typeof value === "number"
+          ? `quote it: '${String(value)}' (YAML reads unquoted ${String(value)} as a number)`
+          : undefined;
+      out.push({
+        ...base,
+        code: "schema-invalid-type",
+        message: `${where(path)}expected ${expected}, got ${typeName(value)}`,
+        ...(hint ? { hint } : {}),
+      });
+    } else if (issue.code === "invalid_value") {
+      const options = issue.values.map((v) => String(v));
+      const guess = typeof value === "string" ? suggestion(value, options) : undefined;
+      out.push({
+        ...base,
+        code: "schema-invalid-value",
+        message:
+          options.length === 1
+            ? `${where(path)}must be '${options[0]}', got ${show(value)}`
+            : `${where(path)}${show(value)} is not one of: ${options.join(", ")}`,
+        ...(guess ? { hint: `did you mean '${guess}'?` } : {}),
+      });
+    } else if (issue.code === "invalid_union" && "discriminator" in issue) {
+      const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+      out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}${show(value)} is not one of: ${options.join(", ")}` });
+    } else if (issue.code === "too_small" || issue.code === "too_big") {
+      const bound = issue.code === "too_small" ? "at least" : "at most";
+      const limit = String((issue as { minimum?: unknown; maximum?: unknown }).minimum ?? (issue as { maximum?: unknown }).maximum);
+      const unit =
+        issue.origin === "array" ? " entries" : issue.origin === "string" ? " characters" : "";
+      out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}must be ${bound} ${limit}${unit}` });
+    } else {
+      out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}${lowerFirst(issue.message)}` });
+    }
+  }
+  return out;
+}
+
+function atOf(p: { line: number; column: number }) {
+  return { line: p.line, column: p.column };
+}
+
+/** `presentation.fields[2].max_length: ` */
+export function where(path: readonly PathSegment[]): string {
+  if (path.length === 0) return "";
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s === "" ? p : `.${p}`;
+  return `${s}: `;
+}
+
+export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+function missingKeys(issues: readonly z.core.$ZodIssue[], path: readonly PathSegment[]): string[] {
+  const prefix = JSON.stringify(path);
+  return issues
+    .filter((i) => i.code === "invalid_type" && JSON.stringify(i.path.slice(0, -1)) === prefix)
+    .map((i) => String(i.path[i.path.length - 1]));
+}
+
+type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType };
+
+/** The field names an object schema accepts at `path`, looking through optional, default, array and union. */
+export function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+  let current: z.ZodType[] = [schema];
+  for (let depth = 0; depth <= path.length; depth++) {
+    const expanded: z.ZodType[] = [];
+    const queue = [...current];
+    while (queue.length > 0) {
+      const s = queue.pop()!;
+      const def = (s as unknown as { _zod: { def: Def } })._zod.def;
+      if (def.innerType) queue.push(def.innerType);
+      else if (def.in) queue.push(def.in);
+      else if (def.options) queue.push(...def.options);
+      else expanded.push(s);
+    }
+    if (depth === path.length) {
+      return [...new Set(expanded.flatMap((s) => Object.keys((s as unknown as { _zod: { def: Def } })._zod.def.shape ?? {})))];
+    }
+    const segment = path[depth]!;
+    current = expanded.flatMap((s) => {
+      const def = (s as unknown as { _zod: { def: Def } })._zod.def;
+      if (typeof segment === "number") return def.element ? [def.element] : [];
+      const child = def.shape?.[segment];
+      return child ? [child] : [];
+    });
+  }
+  return [];
+}
+
+export function suggestion(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, [...candidates]);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "nothing (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `the string ${show(v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function article(t: string): string {
+  if (t === "object" || t === "record") return "a mapping";
+  if (t === "array") return "a list";
+  if (t === "boolean") return "true or false";
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+export function show(v: unknown): string {
+  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 60) + "…" : v}'`;
+  if (v === undefined) return "nothing";
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? s.slice(0, 60) + "…" : s;
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+}

@@ -1,0 +1,190 @@
+/**
+ * Safe YAML loading. Every catalog, request, workflow and status file goes through here, so this is where hostile
+ * input is stopped: size and depth are bounded before the parser runs, aliases are refused (no billion laughs),
+ * duplicate keys, multiple documents and prototype-polluting keys are errors. The result is plain data plus a way
+ * to find the line and column of any path in it, so later layers can point at what they reject.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Diagnostic, Position } from "../diagnostics.js";
+import { measureDepth } from "./depth.js";
+
+export interface YamlLimits {
+  /** Largest accepted file, in bytes of UTF-8. */
+  maxBytes: number;
+  /** Deepest accepted nesting of collections. */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxDepth: 64 };
+
+export type PathSegment = string | number;
+
+export interface LoadedYaml {
+  file: string;
+  value: unknown;
+  /**
+   * The position of the value at `path` (or of its key, with `key: true`). A path that does not exist resolves to
+   * its deepest existing ancestor, so a missing field points at the mapping that should hold it.
+   */
+  locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
+}
+
+export type YamlResult = { ok: true; doc: LoadedYaml } | { ok: false; diagnostics: Diagnostic[] };
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+const PARSE_OPTIONS = {
+  version: "1.2",
+  schema: "core",
+  uniqueKeys: true,
+  merge: false,
+  prettyErrors: false,
+  strict: true,
+  keepSourceTokens: false,
+} as const;
+
+export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): YamlResult {
+  const fail = (code: Diagnostic["code"], message: string, at: Position, hint?: string): YamlResult => ({
+    ok: false,
+    diagnostics: [{ code, severity: "error", message, file, line: at.line, column: at.column, ...(hint ? { hint } : {}) }],
+  });
+
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > limits.maxBytes) {
+    return fail(
+      "yaml-too-large",
+      `file is ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
+      { line: 1, column: 1 },
+      "split the definition or move large content out of the file",
+    );
+  }
+  const depth = measureDepth(text, limits.maxDepth);
+  if (depth.depth > limits.maxDepth) {
+    return fail(
+      "yaml-too-deep",
+      `nesting is deeper than the limit of ${limits.maxDepth} levels`,
+      depth.at,
+      "flatten the structure; no catalog or request file needs this depth",
+    );
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
+  const at = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const code = error.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : error.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
+    const message =
+      code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : lowerFirst(error.message);
+    const hint =
+      code === "yaml-duplicate-key"
+        ? "remove one of the two entries; YAML would otherwise keep only one silently"
+        : code === "yaml-multiple-documents"
+          ? "put each definition in a file of its own"
+          : undefined;
+    const p = at(error.pos[0]);
+    diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
+  }
+  for (const warning of doc.warnings) {
+    const p = at(warning.pos[0]);
+    diagnostics.push({ code: "yaml-syntax", severity: "error", message: lowerFirst(warning.message), file, line: p.line, column: p.column });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics: dedupeByLine(diagnostics) };
+
+  const value = toValue(doc.contents as Node | null, (code, message, offset, hint) => {
+    const p = at(offset);
+    diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
+  });
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  return { ok: true, doc: { file, value, locate: makeLocator(text) } };
+}
+
+type Report = (code: Diagnostic["code"], message: string, offset: number, hint?: string) => void;
+
+/** Converts the document to plain data, refusing what we never accept. Cheaper than `toJS` plus a separate walk. */
+function toValue(node: Node | null, report: Report): unknown {
+  if (node === null || node === undefined) return null;
+  if (isScalar(node)) return node.value;
+  if (isAlias(node)) {
+    report(
+      "yaml-alias",
+      `aliases (*${node.source}) are not allowed`,
+      node.range?.[0] ?? 0,
+      "write the value out in full; aliases make small files expand without bound",
+    );
+    return null;
+  }
+  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, report));
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === "object") {
+        report("yaml-complex-key", "mapping keys must be plain scalars", keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
+        continue;
+      }
+      const key = String(keyNode.value);
+      if (FORBIDDEN_KEYS.has(key)) {
+        report("yaml-forbidden-key", `the key '${key}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
+        continue;
+      }
+      out[key] = toValue(pair.value as Node | null, report);
+    }
+    return out;
+  }
+  return null;
+}
+
+/**
+ * Positions are needed only when something is wrong, so the located document is rebuilt on first use rather than
+ * kept for every file: a catalog of thousands of valid files then holds only their text and values.
+ */
+function makeLocator(text: string): LoadedYaml["locate"] {
+  let parsed: { doc: Document; lineCounter: LineCounter } | undefined;
+  return (path, options = {}) => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      parsed = { doc: parseDocument(text, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
+    }
+    let node: unknown = parsed.doc.contents;
+    let keyOffset: number | undefined;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        keyOffset = (pair.key as Node).range?.[0];
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === "number") {
+        const item = node.items[segment];
+        if (item === undefined) break;
+        keyOffset = undefined;
+        node = item;
+      } else break;
+    }
+    const offset =
+      options.key && keyOffset !== undefined ? keyOffset : ((node as Node | null)?.range?.[0] ?? keyOffset ?? 0);
+    const p = parsed.lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+
+/** The parser can report one mistake several times on the same line; once is enough. */
+function dedupeByLine(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
