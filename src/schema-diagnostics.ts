@@ -9,6 +9,9 @@ import type { LoadedYaml, PathSegment } from "./yaml/load.js";
 
 export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: LoadedYaml, schema?: z.ZodType): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // A misspelt field shows up twice, as unknown and as missing; the unknown one with its suggestion says it all.
+  const misspelt = new Set<string>();
+  const missingPaths: string[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p === "string" || typeof p === "number");
     if (issue.code === "unrecognized_keys") {
@@ -16,6 +19,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
       for (const key of issue.keys) {
         const at = doc.locate([...path, key], { key: true });
         const guess = suggestion(key, known);
+        if (guess) misspelt.add(JSON.stringify([...path, guess]));
         out.push({
           code: "schema-unknown-field",
           severity: "error",
@@ -32,6 +36,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
     const base = { severity: "error" as const, file: doc.file, ...atOf(at) };
     const last = path[path.length - 1];
     if (issue.code === "invalid_type" && value === undefined) {
+      missingPaths[out.length] = JSON.stringify(path);
       out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'` });
     } else if (issue.code === "invalid_type") {
       const expected = issue.expected === "int" ? "a whole number" : article(String(issue.expected));
@@ -70,7 +75,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
       out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}${lowerFirst(issue.message)}` });
     }
   }
-  return out;
+  return out.filter((d, i) => !(d.code === "schema-missing-field" && misspelt.has(missingPaths[i] ?? "")));
 }
 
 function atOf(p: { line: number; column: number }) {

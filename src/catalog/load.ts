@@ -4,15 +4,18 @@
  * the files (from disk, git or GitHub) and hands them over.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
+import { z } from "zod";
+import { schemaDiagnostics, suggestion, valueAt } from "../schema-diagnostics.js";
+import { checkActions } from "./checks/actions.js";
+import { checkFields } from "./checks/fields.js";
 import { loadYaml, type LoadedYaml, type YamlLimits } from "../yaml/load.js";
 import { checkDefinition } from "./checks/definition.js";
 import { checkReferences } from "./checks/references.js";
 import { Reporter } from "./checks/reporter.js";
 import { KINDS, kindForFolder } from "./kinds.js";
-import type { AnyDefinition, Catalog, CatalogItemDefinition } from "./model.js";
+import type { AnyDefinition, Catalog, CatalogItemDefinition, UnavailableDefinition } from "./model.js";
 import { DEFAULT_CONFIG, RepoConfigSchema, type RepoConfig } from "./repo-config.js";
-import { CATEGORIES, KIND_NAMES, type Category, type Kind } from "./schema.js";
+import { Action, CATEGORIES, Field, KIND_NAMES, type Category, type Kind } from "./schema.js";
 import { compareDescending } from "./versions.js";
 import { analyseWorkflow, type WorkflowFile } from "./workflows.js";
 
@@ -52,6 +55,8 @@ export interface LoadResult {
 
 interface FileResult {
   definition?: AnyDefinition;
+  /** Set when the file names a definition but does not validate, so references to it are not reported twice. */
+  unavailable?: UnavailableDefinition;
   diagnostics: Diagnostic[];
 }
 
@@ -72,6 +77,7 @@ export class CatalogLoader {
   load(files: readonly SourceFile[]): LoadResult {
     const diagnostics: Diagnostic[] = [];
     const definitions: AnyDefinition[] = [];
+    const unavailable: UnavailableDefinition[] = [];
     const workflows = new Map<string, WorkflowFile>();
     const workflowDiagnostics = new Map<string, Diagnostic[]>();
     let config: RepoConfig = DEFAULT_CONFIG;
@@ -106,6 +112,7 @@ export class CatalogLoader {
         }
         diagnostics.push(...entry.result.diagnostics);
         if (entry.result.definition) definitions.push(entry.result.definition);
+        if (entry.result.unavailable) unavailable.push(entry.result.unavailable);
       }
     }
     for (const cache of [this.definitions, this.workflowFiles]) {
@@ -120,10 +127,12 @@ export class CatalogLoader {
       updateOperations: indexByName(definitions.filter((d) => d.kind === "UpdateOperation")),
       workflows,
       config,
+      unavailable,
     };
     diagnostics.push(
       ...checkReferences({
         definitions,
+        unavailable,
         items,
         workflows,
         checkWorkflows: this.options.checkWorkflows ?? true,
@@ -170,7 +179,15 @@ export function analyseDefinitionFile(file: SourceFile, relative: string, layout
 
   const parsed = KINDS[kind].schema.safeParse(value);
   if (!parsed.success) {
-    return { diagnostics: [...r.diagnostics, ...schemaDiagnostics(parsed.error.issues, doc, KINDS[kind].schema)] };
+    // Report the shape errors, and still check the parts that have the right shape: one pass finds everything.
+    const shapeErrors = schemaDiagnostics(parsed.error.issues, doc, KINDS[kind].schema);
+    salvageChecks(kind, value as Record<string, unknown>, r);
+    const raw = value as Record<string, unknown>;
+    const unavailable =
+      typeof raw["name"] === "string" && raw["version"] !== undefined && raw["version"] !== null
+        ? { kind, name: raw["name"], version: String(raw["version"]), file: file.path }
+        : undefined;
+    return { diagnostics: [...r.diagnostics, ...shapeErrors], ...(unavailable ? { unavailable } : {}) };
   }
   const body = parsed.data as { name: string; version: string };
   const definition = {
@@ -219,6 +236,25 @@ function checkPlacement(kind: Kind, relative: string, layout: CatalogLayout, r: 
     });
   }
   return undefined;
+}
+
+/** The field and action checks, run on whichever of those parts are well-formed in a definition that is not. */
+function salvageChecks(kind: Kind, value: Record<string, unknown>, r: Reporter): void {
+  const fieldsPath = kind === "CatalogBundle" ? ["presentation", "bundle_fields"] : ["presentation", "fields"];
+  const fields = z.array(Field).safeParse(valueAt(value, fieldsPath) ?? []);
+  if (!fields.success) return;
+  checkFields(fields.data, fieldsPath, r);
+  const actionsPath =
+    kind === "CatalogItem" ? ["fulfillment", "actions"] : kind === "CatalogBundle" ? null : ["fulfillment", "automation", "steps"];
+  if (!actionsPath) return;
+  const actions = z.array(Action).safeParse(valueAt(value, actionsPath) ?? []);
+  if (!actions.success) return;
+  const required = z.array(z.object({ required_parameters: z.array(z.string()).optional() })).safeParse(valueAt(value, ["targets", "catalog_items"]));
+  const scope = new Set([
+    ...fields.data.map((f) => f.name),
+    ...(required.success ? required.data.flatMap((t) => t.required_parameters ?? []) : []),
+  ]);
+  checkActions(actions.data, actionsPath, scope, r);
 }
 
 function loadConfig(file: SourceFile, limits?: YamlLimits): { config: RepoConfig; diagnostics: Diagnostic[] } {

@@ -40,6 +40,15 @@ export interface Catalog {
   /** Executor workflows that the catalog uses, by file name. */
   workflows: ReadonlyMap<string, WorkflowFile>;
   config: RepoConfig;
+  /** Definitions whose files have errors: not on offer, but known, so references to them are not reported again. */
+  unavailable: readonly UnavailableDefinition[];
+}
+
+export interface UnavailableDefinition {
+  kind: Kind;
+  name: string;
+  version: string;
+  file: string;
 }
 
 export function indexOf<K extends Kind>(catalog: Catalog, kind: K): VersionIndex<DefinitionOf<K>> {

@@ -82,8 +82,9 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, knownReq
   const resolved = resolveVersion(versions.map((v) => v.version), body.version);
   const definition = versions.find((v) => v.version === resolved);
   if (!definition) {
+    const broken = catalog.unavailable.filter((u) => u.name === name).map((u) => `${u.version} (${u.file})`);
     r.report("request-no-version", body.version === undefined ? [shape] : ["version"], `no version of '${name}' satisfies ${body.version ?? "the latest release"}`, {
-      hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}`,
+      hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}${broken.length > 0 ? `; not on offer until their errors are fixed: ${broken.join(", ")}` : ""}`,
     });
     return { file: file.path, diagnostics: r.diagnostics };
   }

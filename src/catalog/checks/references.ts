@@ -9,7 +9,7 @@ import { suggestion } from "../../schema-diagnostics.js";
 import type { PathSegment } from "../../yaml/load.js";
 import { FIELD_TYPES } from "../field-types.js";
 import { KINDS } from "../kinds.js";
-import type { AnyDefinition, CatalogItemDefinition, VersionIndex } from "../model.js";
+import type { AnyDefinition, CatalogItemDefinition, UnavailableDefinition, VersionIndex } from "../model.js";
 import { executorWorkflow, type RepoConfig } from "../repo-config.js";
 import type { Action } from "../schema.js";
 import { isTemplate } from "../../templates/inspect.js";
@@ -19,6 +19,7 @@ import { Reporter } from "./reporter.js";
 
 export interface ReferenceContext {
   definitions: readonly AnyDefinition[];
+  unavailable: readonly UnavailableDefinition[];
   items: VersionIndex<CatalogItemDefinition>;
   workflows: ReadonlyMap<string, WorkflowFile>;
   /** Whether workflow files were given at all; without them workflow checks are skipped. */
@@ -89,6 +90,7 @@ function checkBundle(bundle: { required_items: BundleEntry[]; optional_items: Bu
   for (const group of ["required_items", "optional_items"] as const) {
     bundle[group].forEach((entry, i) => {
       const at: PathSegment[] = ["bundle", group, i];
+      if (brokenItem(ctx, entry.catalog_item)) return;
       const versions = ctx.items.get(entry.catalog_item);
       if (!versions) {
         const guess = suggestion(entry.catalog_item, [...ctx.items.keys()]);
@@ -128,6 +130,7 @@ type Target = { name: string; version_range: string; required_parameters?: strin
 function checkTargets(targets: readonly Target[], ctx: ReferenceContext, r: Reporter): void {
   targets.forEach((target, i) => {
     const at: PathSegment[] = ["targets", "catalog_items", i];
+    if (brokenItem(ctx, target.name)) return;
     const versions = ctx.items.get(target.name);
     if (!versions) {
       const guess = suggestion(target.name, [...ctx.items.keys()]);
@@ -157,6 +160,11 @@ function checkTargets(targets: readonly Target[], ctx: ReferenceContext, r: Repo
       }
     });
   });
+}
+
+/** A reference to an item one of whose files has errors is judged once those are fixed, not now. */
+function brokenItem(ctx: ReferenceContext, name: string): boolean {
+  return ctx.unavailable.some((u) => u.kind === "CatalogItem" && u.name === name);
 }
 
 function checkExecutor(action: Action, at: PathSegment[], ctx: ReferenceContext, r: Reporter): string | null {
