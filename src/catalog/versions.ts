@@ -4,8 +4,9 @@
  */
 import semver from "semver";
 
+/** Strict: semver's parser forgives a leading `v` or `=` and surrounding spaces; a catalog version may not have them. */
 export function isVersion(text: string): boolean {
-  return semver.valid(text) !== null;
+  return semver.valid(text) !== null && /^\d/.test(text) && text.trim() === text;
 }
 
 /** The range in npm's syntax, or null when it cannot be parsed. */
