@@ -1,98 +1,90 @@
 /**
- * A linear pre-scan that bounds how deeply a YAML text nests, run before the parser sees it. The parser recurses
- * per level, so a small file of a thousand `[` could exhaust the stack; this scan cannot, and it is cheap enough to
- * run on every file. It over-approximates (a `[` inside a plain scalar counts), which only matters for texts that
- * are pathological anyway.
+ * A pre-scan that bounds how deeply a YAML text nests, run before the parser sees it: the parser recurses per level,
+ * so a small file of a thousand `[` could exhaust the stack. It reads the tokens of yaml's own lexer, which does not
+ * recurse and already knows quoted strings, plain scalars, comments and block scalars apart, so a bracket inside any
+ * of those never counts. Depth is the block levels (indentation, `-` and `?` indicators) plus the open `[` and `{`.
  */
+import { CST, Lexer } from "yaml";
 import type { Position } from "../diagnostics.js";
 
 export interface DepthReport {
   depth: number;
-  /** Where the deepest point was first reached. */
+  /** Where the deepest point was first reached (or where `stopAt` was passed). */
   at: Position;
 }
 
-const SPACE = 32;
-const TAB = 9;
-
 export function measureDepth(text: string, stopAt = Infinity): DepthReport {
-  const lines = text.split(/\r?\n/);
   const indents: number[] = [];
   let flow = 0;
+  let line = 1;
+  let lineStart = 0;
+  let offset = 0;
+  let atLineStart = true;
+  let indent = 0;
+  let scalarNext = false;
   let best: DepthReport = { depth: 0, at: { line: 1, column: 1 } };
-  // Inside a block scalar (`|` or `>`), lines indented deeper than its parent are content, not structure.
-  let blockScalarParent = -1;
-  let quote: "'" | '"' | null = null;
 
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    let i = 0;
-    while (i < line.length && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB)) i++;
-    const blank = i === line.length || line[i] === "#";
+  const reach = (depth: number, column: number): boolean => {
+    if (depth > best.depth) best = { depth, at: { line, column } };
+    return depth > stopAt;
+  };
+  const advance = (token: string) => {
+    for (let i = token.indexOf("\n"); i !== -1; i = token.indexOf("\n", i + 1)) {
+      line++;
+      lineStart = offset + i + 1;
+    }
+    offset += token.length;
+  };
 
-    if (blockScalarParent >= 0) {
-      if (blank || i > blockScalarParent) continue;
-      blockScalarParent = -1;
+  for (const token of new Lexer().lex(text)) {
+    if (token === CST.SCALAR) {
+      scalarNext = true;
+      continue;
     }
-    if (quote === null && flow === 0) {
-      if (blank) continue;
-      while (indents.length > 0 && indents[indents.length - 1]! >= i) indents.pop();
-      indents.push(i);
-      // Compact nested sequences and complex keys (`- - - x`, `? x`) open a level each without new indentation.
-      while ((line[i] === "-" || line[i] === "?") && (i + 1 === line.length || line[i + 1] === " ")) {
-        i++;
-        while (line[i] === " ") i++;
-        indents.push(i);
-      }
-    }
+    if (token.length === 1 && (token === CST.DOCUMENT || token === CST.FLOW_END || token === CST.BOM)) continue;
+    const type = scalarNext ? "scalar" : CST.tokenType(token);
+    scalarNext = false;
+    const column = offset - lineStart + 1;
 
-    let sawBlockIndicator = false;
-    for (; i < line.length; i++) {
-      const c = line[i]!;
-      if (quote !== null) {
-        if (c === quote) {
-          if (quote === "'" && line[i + 1] === "'") i++;
-          else quote = null;
-        } else if (c === "\\" && quote === '"') i++;
-        continue;
-      }
-      if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) break;
-      if ((c === '"' || c === "'") && startsScalar(line, i)) {
-        quote = c;
-      } else if (c === "[" || c === "{") {
-        flow++;
-        const depth = flow + indents.length;
-        if (depth > best.depth) {
-          best = { depth, at: { line: n + 1, column: i + 1 } };
-          if (depth > stopAt) return best;
-        }
-      } else if (c === "]" || c === "}") {
-        if (flow > 0) flow--;
-      } else if ((c === "|" || c === ">") && flow === 0 && startsScalar(line, i)) {
-        sawBlockIndicator = true;
-      }
+    if (type === "newline") {
+      advance(token);
+      atLineStart = true;
+      indent = 0;
+      continue;
     }
-    const depth = flow + indents.length;
-    if (depth > best.depth) {
-      best = { depth, at: { line: n + 1, column: 1 } };
-      if (depth > stopAt) return best;
+    if (type === "space" && atLineStart) {
+      indent = token.length;
+      advance(token);
+      continue;
     }
-    if (sawBlockIndicator && quote === null) blockScalarParent = currentIndent(line);
+    if (type === "space" || type === "comment") {
+      advance(token);
+      continue;
+    }
+    if (atLineStart && flow === 0) {
+      // The first thing on a line closes every block level indented as deep or deeper, and opens its own.
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      if (reach(indents.length, column)) return best;
+    }
+    atLineStart = false;
+
+    if (flow === 0 && (type === "seq-item-ind" || type === "explicit-key-ind")) {
+      // `- - - x` opens a level per indicator without new indentation.
+      indents.push(column);
+      if (reach(indents.length, column)) return best;
+    } else if (type === "flow-seq-start" || type === "flow-map-start") {
+      flow++;
+      if (reach(flow + indents.length, column)) return best;
+    } else if (type === "flow-seq-end" || type === "flow-map-end") {
+      if (flow > 0) flow--;
+    }
+    const endsLine = token.endsWith("\n");
+    advance(token);
+    if (endsLine) {
+      atLineStart = true;
+      indent = 0;
+    }
   }
   return best;
-}
-
-/** A quote or block indicator only starts a scalar where a value may begin. */
-function startsScalar(line: string, i: number): boolean {
-  let j = i - 1;
-  while (j >= 0 && (line[j] === " " || line[j] === "\t")) j--;
-  if (j < 0) return true;
-  const prev = line[j];
-  return prev === ":" || prev === "-" || prev === "," || prev === "[" || prev === "{" || prev === "?";
-}
-
-function currentIndent(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === SPACE) i++;
-  return i;
 }

@@ -41,6 +41,8 @@ const PARSE_OPTIONS = {
   prettyErrors: false,
   strict: true,
   keepSourceTokens: false,
+  // YAML 1.1 tags (!!binary, !!timestamp, !!set, !!omap) would give Buffers, Dates or lose data: refuse them.
+  resolveKnownTags: false,
 } as const;
 
 export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): YamlResult {
@@ -77,7 +79,14 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
 
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
-    const code = error.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : error.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : "yaml-syntax";
+    const code =
+      error.code === "DUPLICATE_KEY"
+        ? "yaml-duplicate-key"
+        : error.code === "MULTIPLE_DOCS"
+          ? "yaml-multiple-documents"
+          : error.code === "RESOURCE_EXHAUSTION"
+            ? "yaml-too-deep"
+            : "yaml-syntax";
     const message =
       code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : lowerFirst(error.message);
     const hint =
@@ -95,7 +104,7 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupeByLine(diagnostics) };
 
-  const value = toValue(doc.contents as Node | null, (code, message, offset, hint) => {
+  const value = toValue(doc.contents as Node | null, limits.maxDepth, 1, (code, message, offset, hint) => {
     const p = at(offset);
     diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
   });
@@ -106,9 +115,16 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
 
 type Report = (code: Diagnostic["code"], message: string, offset: number, hint?: string) => void;
 
-/** Converts the document to plain data, refusing what we never accept. Cheaper than `toJS` plus a separate walk. */
-function toValue(node: Node | null, report: Report): unknown {
+/**
+ * Converts the document to plain data, refusing what we never accept. Cheaper than `toJS` plus a separate walk.
+ * It counts depth too, so nothing deeper than the limit is built even if the pre-scan were ever fooled.
+ */
+function toValue(node: Node | null, maxDepth: number, depth: number, report: Report): unknown {
   if (node === null || node === undefined) return null;
+  if ((isSeq(node) || isMap(node)) && depth > maxDepth) {
+    report("yaml-too-deep", `nesting is deeper than the limit of ${maxDepth} levels`, node.range?.[0] ?? 0);
+    return null;
+  }
   if (isScalar(node)) return node.value;
   if (isAlias(node)) {
     report(
@@ -119,7 +135,7 @@ function toValue(node: Node | null, report: Report): unknown {
     );
     return null;
   }
-  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, report));
+  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, maxDepth, depth + 1, report));
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
@@ -134,7 +150,12 @@ function toValue(node: Node | null, report: Report): unknown {
         report("yaml-forbidden-key", `the key '${key}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
         continue;
       }
-      out[key] = toValue(pair.value as Node | null, report);
+      if (Object.hasOwn(out, key)) {
+        // 1 and "1" are different keys to YAML but the same to everything after it.
+        report("yaml-duplicate-key", `the key '${key}' appears twice in this mapping`, keyNode.range?.[0] ?? 0, "remove one of the two entries");
+        continue;
+      }
+      out[key] = toValue(pair.value as Node | null, maxDepth, depth + 1, report);
     }
     return out;
   }
