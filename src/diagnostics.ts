@@ -18,6 +18,8 @@ export interface Diagnostic {
   column: number;
   /** How to fix it, when there is something useful to say. */
   hint?: string;
+  /** Where in the document, as a dotted path (`presentation.fields[2].max_length`), when it is about a value. */
+  path?: string;
 }
 
 export interface Position {

@@ -26,6 +26,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
           message: `${where(path)}unknown field '${key}'`,
           file: doc.file,
           ...atOf(at),
+          path: dottedPath([...path, key]),
           ...(guess ? { hint: `did you mean '${guess}'?` } : { hint: "remove it, or check the field names of this kind" }),
         });
       }
@@ -33,7 +34,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
     }
     const value = valueAt(doc.value, path);
     const at = doc.locate(path);
-    const base = { severity: "error" as const, file: doc.file, ...atOf(at) };
+    const base = { severity: "error" as const, file: doc.file, ...atOf(at), path: dottedPath(path) };
     const last = path[path.length - 1];
     if (issue.code === "invalid_type" && value === undefined) {
       missingPaths[out.length] = JSON.stringify(path);
@@ -82,12 +83,16 @@ function atOf(p: { line: number; column: number }) {
   return { line: p.line, column: p.column };
 }
 
-/** `presentation.fields[2].max_length: ` */
-export function where(path: readonly PathSegment[]): string {
-  if (path.length === 0) return "";
+/** `presentation.fields[2].max_length` */
+export function dottedPath(path: readonly PathSegment[]): string {
   let s = "";
   for (const p of path) s += typeof p === "number" ? `[${p}]` : s === "" ? p : `.${p}`;
-  return `${s}: `;
+  return s;
+}
+
+/** `presentation.fields[2].max_length: `, or nothing at the top of the document. */
+export function where(path: readonly PathSegment[]): string {
+  return path.length === 0 ? "" : `${dottedPath(path)}: `;
 }
 
 export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {

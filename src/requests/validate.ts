@@ -20,8 +20,14 @@ export interface ValidatedRequest {
   file: string;
   shape: RequestShape;
   definition: AnyDefinition;
-  /** Parameters with defaults applied. */
+  /** Parameters with defaults applied (for a bundle, its bundle parameters). */
   parameters: Record<string, unknown>;
+  /** What the file says of its requester; the pull request's author is the requester all the same. */
+  requester?: { user_id?: string | undefined; team?: string | undefined } | undefined;
+  /** A bundle's choices of optional items. */
+  selections: Array<{ catalog_item: string; enabled: boolean }>;
+  /** An update's target: a request file path or a request_id. */
+  target?: string;
 }
 
 export interface RequestValidation {
@@ -123,7 +129,17 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, knownReq
       }
     }
   }
-  return { file: file.path, request: { file: file.path, shape, definition, parameters }, diagnostics: r.diagnostics };
+  const selections = shape === "catalog_bundle" ? (body["item_selections"] as { optional_items: Array<{ catalog_item: string; enabled: boolean }> }).optional_items : [];
+  const request: ValidatedRequest = {
+    file: file.path,
+    shape,
+    definition,
+    parameters,
+    requester: body["requester"] as ValidatedRequest["requester"],
+    selections: selections.map((s) => ({ catalog_item: s.catalog_item, enabled: s.enabled })),
+    ...(typeof body["target"] === "string" ? { target: body["target"] } : {}),
+  };
+  return { file: file.path, request, diagnostics: r.diagnostics };
 }
 
 function resolveItem(items: VersionIndex<CatalogItemDefinition>, name: string, range: string): CatalogItemDefinition | undefined {

@@ -1,6 +1,7 @@
 import type { Diagnostic, Severity } from "../../diagnostics.js";
 import type { DiagnosticCode } from "../../diagnostic-codes.js";
 import type { LoadedYaml, PathSegment } from "../../yaml/load.js";
+import { dottedPath } from "../../schema-diagnostics.js";
 
 export interface ReportOptions {
   severity?: Severity;
@@ -28,6 +29,7 @@ export class Reporter {
       line: at.line,
       column: at.column,
       ...(options.hint !== undefined ? { hint: options.hint } : {}),
+      path: dottedPath(path),
     });
   }
 }

@@ -1,0 +1,198 @@
+/**
+ * The express adapter of the REST API: serves the route table of routes.ts. It unpacks the HTTP request, calls a
+ * view with the current snapshot, and maps the outcome to HTTP: JSON with an ETag, 304, or a problem. Method
+ * handling follows seed 004: OPTIONS on a known URI answers with Allow, an unsupported method gets 405 with Allow.
+ */
+import { createHash } from "node:crypto";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import type { RateLimitConfig } from "../config.js";
+import type { SnapshotSource } from "../repo/snapshot.js";
+import { CursorCodec } from "./cursor.js";
+import { openApiDocument } from "./openapi.js";
+import { ApiProblem } from "./problem.js";
+import { parseInput, ROUTES, type Operation, type Route } from "./routes.js";
+import { time, type ViewContext } from "./views/context.js";
+
+export const API_BASE = "/api/v1";
+
+export type Authorization = "ok" | "unauthorized" | "not-found";
+
+export interface ApiDeps {
+  source: SnapshotSource;
+  timeZone: string;
+  version: string;
+  rateLimit: RateLimitConfig;
+  bodyLimitBytes: number;
+  /** GitHub mode: may this token read the repository? Absent in local mode, where the API is open. */
+  authorize?: (token: string) => Promise<Authorization>;
+  cursors?: CursorCodec;
+  onError?: (error: unknown, req: Request) => void;
+}
+
+/** Routes that answer without credentials and without counting against the rate limit. */
+const OPEN_PATHS = new Set(["/health"]);
+
+export function createApiRouter(deps: ApiDeps): express.Router {
+  const router = express.Router({ strict: false });
+  const cursors = deps.cursors ?? new CursorCodec();
+  const context = (): ViewContext => ({ snapshot: deps.source.current(), timeZone: deps.timeZone, cursors, base: API_BASE, version: deps.version });
+
+  router.use(
+    rateLimit({
+      windowMs: deps.rateLimit.windowSeconds * 1000,
+      limit: deps.rateLimit.limit,
+      legacyHeaders: true,
+      standardHeaders: false,
+      skip: (req) => OPEN_PATHS.has(req.path),
+      // A caller is its token when it sends one (many people may share one address), else its address.
+      keyGenerator: (req) => {
+        const token = bearer(req);
+        return token ? `token:${digest(token)}` : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
+      },
+      handler: (req, res, _next, options) => {
+        const retry = Math.ceil(options.windowMs / 1000);
+        res.setHeader("Retry-After", String(retry));
+        sendProblem(req, res, new ApiProblem("rate-limited", `more than ${options.limit} requests in ${retry} seconds; try again after the Retry-After header's seconds`));
+      },
+    }),
+  );
+
+  if (deps.authorize) {
+    const authorize = deps.authorize;
+    router.use(async (req, res, next) => {
+      if (OPEN_PATHS.has(req.path)) return next();
+      const token = bearer(req);
+      if (!token) {
+        res.setHeader("WWW-Authenticate", 'Bearer realm="pao"');
+        return sendProblem(req, res, new ApiProblem("unauthorized", "send Authorization: Bearer <GitHub token> of someone who can read the catalog repository"));
+      }
+      try {
+        const outcome = await authorize(token);
+        if (outcome === "ok") return next();
+        if (outcome === "unauthorized") {
+          res.setHeader("WWW-Authenticate", 'Bearer realm="pao", error="invalid_token"');
+          return sendProblem(req, res, new ApiProblem("unauthorized", "GitHub does not accept this token"));
+        }
+        // Not 403: a caller who cannot read the repository learns nothing about what is in it.
+        return sendProblem(req, res, new ApiProblem("not-found", `nothing at ${req.originalUrl.split("?")[0]}`));
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  for (const route of ROUTES) router.all(route.path, handle(route));
+  router.all(openApiRoute.path, handle(openApiRoute));
+
+  router.use((req, res) => sendProblem(req, res, new ApiProblem("not-found", `no resource at ${req.originalUrl.split("?")[0]}; see ${API_BASE}/openapi.json`)));
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    sendProblem(req, res, toProblem(error, req, deps));
+  });
+  return router;
+
+  function handle(route: Route) {
+    const jsonBody = express.json({ limit: deps.bodyLimitBytes, strict: true, type: () => true });
+    const allow = allowed(route);
+    return async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const method = req.method === "HEAD" ? "GET" : req.method;
+        if (method === "OPTIONS") {
+          res.setHeader("Allow", allow);
+          res.status(204).end();
+          return;
+        }
+        const op: Operation | undefined = method === "GET" ? route.get : method === "POST" ? route.post : undefined;
+        if (!op || op.gitops) {
+          res.setHeader("Allow", allow);
+          const how = op?.gitops ? ` pao changes nothing through this API: requests live in git. ${op.gitops}` : "";
+          throw new ApiProblem("method-not-allowed", `${req.method} is not supported on ${req.path}; allowed: ${allow}.${how}`);
+        }
+        const query = parseInput(op.query, { ...(req.query as Record<string, unknown>) }, "query");
+        let body: unknown;
+        if (op.body) {
+          if (!req.is("application/json")) throw new ApiProblem("unsupported-media-type", "send the body as application/json");
+          await new Promise<void>((resolve, reject) => jsonBody(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+          body = parseInput(op.body, req.body, "body");
+        }
+        if (op.effect === "refresh") {
+          const snapshot = await deps.source.refresh();
+          const ctx = { ...context(), snapshot };
+          res.json({
+            status: "refreshed",
+            catalog_last_updated: time(ctx, snapshot.catalogUpdatedAt),
+            last_sync: time(ctx, snapshot.syncedAt),
+            items: snapshot.catalog.items.size,
+            catalog_errors: snapshot.diagnostics.filter((d) => d.severity === "error").length,
+          });
+          return;
+        }
+        const ctx = context();
+        if (method === "GET") {
+          // The answer is a function of the snapshot (two commits) and the URL, so that is the entity tag.
+          const etag = `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`;
+          res.setHeader("ETag", etag);
+          res.setHeader("Cache-Control", "no-cache");
+          if (matchesEtag(req.headers["if-none-match"], etag)) {
+            res.status(304).end();
+            return;
+          }
+        }
+        res.json(op.run!(ctx, { params: req.params as Record<string, string>, query, body }));
+      } catch (error) {
+        next(error);
+      }
+    };
+  }
+}
+
+/** Served from the same table-driven handler, but not part of the table: it describes the table. */
+const openApiRoute: Route = {
+  path: "/openapi.json",
+  get: {
+    summary: "This API's OpenAPI 3.1 description",
+    query: z.strictObject({}),
+    response: z.record(z.string(), z.unknown()),
+    run: () => openApiDocument(),
+  },
+};
+
+function allowed(route: Route): string {
+  const methods: string[] = [];
+  if (route.get) methods.push("GET", "HEAD");
+  if (route.post && !route.post.gitops) methods.push("POST");
+  methods.push("OPTIONS");
+  return methods.join(", ");
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header === "*" || header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+function toProblem(error: unknown, req: Request, deps: ApiDeps): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  const e = error as { type?: string; status?: number; expose?: boolean };
+  if (e.type === "entity.too.large") return new ApiProblem("payload-too-large", `the body is larger than ${deps.bodyLimitBytes} bytes`);
+  if (e.type === "entity.parse.failed") return new ApiProblem("bad-request", "the body is not valid JSON");
+  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") return new ApiProblem("unsupported-media-type", "send the body as UTF-8 JSON");
+  if (typeof e.status === "number" && e.status >= 400 && e.status < 500 && e.expose) return new ApiProblem("bad-request", String((error as Error).message));
+  deps.onError?.(error, req);
+  return new ApiProblem("internal-error", "pao failed to answer; the error is in its log");
+}
+
+function sendProblem(req: Request, res: Response, problem: ApiProblem): void {
+  for (const [name, value] of Object.entries(problem.extra.headers ?? {})) res.setHeader(name, value);
+  res.status(problem.status).type("application/problem+json").send(JSON.stringify(problem.body(req.originalUrl.split("?")[0] ?? "")));
+}

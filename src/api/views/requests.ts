@@ -1,0 +1,178 @@
+/**
+ * Request views (seed 000 sections 4.2, 4.3 and 4.6), from status records and, for request files that have no
+ * record yet (local mode), from the file itself: such a request is `submitted`, with its planned steps pending.
+ */
+import type { z } from "zod";
+import { planRequest } from "../../fulfillment/plan.js";
+import type { StatusRecord, StepRecord } from "../../fulfillment/status-record.js";
+import { localRequestId } from "../../requests/request-id.js";
+import { validateRequestFile } from "../../requests/validate.js";
+import type { Snapshot } from "../../repo/snapshot.js";
+import { ApiProblem } from "../problem.js";
+import { paginate } from "../paginate.js";
+import type { RequestDetail, RequestList, StepDetail } from "../schemas.js";
+import { time, timeOrNull, type ViewContext } from "./context.js";
+
+/** A record as the views need it; requests without a record get one synthesised from their file. */
+const recordsCache = new WeakMap<Snapshot, StatusRecord[]>();
+
+export function allRecords(snapshot: Snapshot): StatusRecord[] {
+  let records = recordsCache.get(snapshot);
+  if (!records) {
+    const known = new Set([...snapshot.records.values()].map((r) => r.request_path));
+    const pending = snapshot.requestFiles.filter((f) => !known.has(f.path)).map((f) => fromFile(snapshot, f));
+    records = [...snapshot.records.values(), ...pending].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
+    recordsCache.set(snapshot, records);
+  }
+  return records;
+}
+
+function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number]): StatusRecord {
+  const validation = validateRequestFile(file, snapshot.catalog, new Set(snapshot.requestFiles.map((f) => f.path)));
+  const request = validation.request;
+  const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
+  const raw = request ? undefined : guessName(file.text);
+  const plan = request ? planRequest(request.definition, snapshot.catalog, request.selections) : undefined;
+  const kinds = { CatalogItem: "catalog_item", CatalogBundle: "catalog_bundle", UpdateItem: "update_item", UpdateOperation: "update_operation" } as const;
+  return {
+    request_id: localRequestId(file.path),
+    status: "submitted",
+    kind: request ? kinds[request.definition.kind] : (raw?.kind ?? "catalog_item"),
+    name: request?.definition.name ?? raw?.name ?? "",
+    version: request?.definition.version ?? "",
+    parameters: request?.parameters ?? {},
+    requester: { user_id: request?.requester?.user_id ?? "", team: request?.requester?.team ?? null },
+    created_at: at,
+    updated_at: at,
+    pull_request: null,
+    request_path: file.path,
+    fulfillment: {
+      execution_mode: plan?.execution_mode ?? "automation",
+      retry_policy: plan?.retry_policy ?? { max_attempts: 3, backoff_strategy: "exponential" },
+      steps: (plan?.steps ?? []).map((s) => ({
+        step_id: s.step_id,
+        name: s.name,
+        type: s.type,
+        status: "pending",
+        depends_on: s.depends_on,
+        attempts: [],
+        outputs: {},
+        verification: s.action.verification ?? null,
+      })),
+      can_resume: false,
+      can_abort: false,
+      tickets: [],
+    },
+  };
+}
+
+/** For a request file that does not validate: what it asks for, as far as that can be read. */
+function guessName(text: string): { kind: StatusRecord["kind"]; name: string } | undefined {
+  const match = /^(catalog_item|catalog_bundle|update_item|update_operation):\s*([a-z0-9-]+)\s*$/m.exec(text);
+  return match ? { kind: match[1] as StatusRecord["kind"], name: match[2]! } : undefined;
+}
+
+export interface RequestQuery {
+  limit: number;
+  cursor?: string | undefined;
+  user_id?: string | undefined;
+  status?: string | undefined;
+}
+
+export function listRequests(ctx: ViewContext, q: RequestQuery): z.infer<typeof RequestList> {
+  const shown = allRecords(ctx.snapshot).filter(
+    (r) => (q.user_id === undefined || r.requester.user_id === q.user_id) && (q.status === undefined || r.status === q.status),
+  );
+  const { limit, cursor, ...filters } = q;
+  const { page, pagination } = paginate(shown, (r) => r.request_id, { limit, cursor, filters, cursors: ctx.cursors });
+  return {
+    requests: page.map((r) => ({
+      request_id: r.request_id,
+      status: r.status,
+      [r.kind]: r.name,
+      created_at: time(ctx, r.created_at),
+      href: `${ctx.base}/requests/${r.request_id}`,
+    })),
+    pagination,
+  };
+}
+
+function findRecord(ctx: ViewContext, id: string): StatusRecord {
+  const record = allRecords(ctx.snapshot).find((r) => r.request_id === id);
+  if (!record) throw new ApiProblem("not-found", `there is no request ${id}`);
+  return record;
+}
+
+const latest = (step: StepRecord) => step.attempts[step.attempts.length - 1];
+
+export function getRequest(ctx: ViewContext, id: string): z.infer<typeof RequestDetail> {
+  const r = findRecord(ctx, id);
+  const current = Math.max(0, ...r.fulfillment.steps.map((s) => s.attempts.length));
+  return {
+    request_id: r.request_id,
+    status: r.status,
+    [r.kind]: r.name,
+    version: r.version,
+    parameters: r.parameters,
+    created_at: time(ctx, r.created_at),
+    updated_at: time(ctx, r.updated_at),
+    requester: { user_id: r.requester.user_id || null, team: r.requester.team ?? null },
+    pull_request: r.pull_request ?? null,
+    request_path: r.request_path,
+    fulfillment: {
+      execution_mode: r.fulfillment.execution_mode,
+      retry_policy: {
+        max_attempts: r.fulfillment.retry_policy.max_attempts,
+        backoff_strategy: r.fulfillment.retry_policy.backoff_strategy,
+        current_attempt: current,
+      },
+      steps: r.fulfillment.steps.map((s) => ({
+        step_id: s.step_id,
+        name: s.name,
+        type: s.type,
+        status: s.status,
+        depends_on: s.depends_on,
+        attempts: s.attempts.length,
+        started_at: timeOrNull(ctx, s.attempts[0]?.started_at),
+        completed_at: timeOrNull(ctx, latest(s)?.completed_at),
+        outputs: s.outputs,
+        verification: s.verification ?? null,
+      })),
+      can_resume: r.fulfillment.can_resume,
+      can_abort: r.fulfillment.can_abort,
+    },
+    href: `${ctx.base}/requests/${r.request_id}`,
+  };
+}
+
+export function getStep(ctx: ViewContext, id: string, stepId: string): z.infer<typeof StepDetail> {
+  const r = findRecord(ctx, id);
+  const s = r.fulfillment.steps.find((step) => step.step_id === stepId);
+  if (!s) {
+    throw new ApiProblem("not-found", `request ${id} has no step ${stepId}; its steps: ${r.fulfillment.steps.map((x) => x.step_id).join(", ") || "none"}`);
+  }
+  const live = r.status === "in_progress" || r.status === "failed";
+  return {
+    request_id: r.request_id,
+    step_id: s.step_id,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    depends_on: s.depends_on,
+    attempts: s.attempts.map((a) => ({
+      attempt_number: a.attempt_number,
+      run_id: a.run_id ?? null,
+      run_url: a.run_url ?? null,
+      started_at: timeOrNull(ctx, a.started_at),
+      completed_at: timeOrNull(ctx, a.completed_at),
+      status: a.status,
+      error: a.error ?? null,
+    })),
+    outputs: s.outputs,
+    verification: s.verification ?? null,
+    // `/retry` may go past max_attempts (a person decides); it applies to a failed step of a live request.
+    can_retry: live && s.status === "failed",
+    can_skip: false,
+    manual_fallback_available: s.type !== "JiraTicket",
+  };
+}

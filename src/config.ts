@@ -1,0 +1,132 @@
+/**
+ * The only reader of process.env. Everything configurable is read, checked and defaulted here, once, so the rest
+ * of pao takes a typed Config and a mistake in the environment is reported at start-up, all at once.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { isTimeZone, systemTimeZone } from "./time.js";
+
+export interface RateLimitConfig {
+  /** Requests each caller may make per window. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface GitHubConfig {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+  owner: string;
+  repo: string;
+  webhookPath: string;
+  /** Set for GitHub Enterprise Server (and the simulator): `GHE_PROTOCOL://GHE_HOST/api/v3`. */
+  baseUrl?: string;
+}
+
+export interface Config {
+  mode: "local" | "github";
+  port: number;
+  host: string;
+  timeZone: string;
+  localRepo: string;
+  /** How often local mode looks for changed files, in milliseconds (0: never; refresh by POST only). */
+  pollInterval: number;
+  rateLimit: RateLimitConfig;
+  /** How many reverse proxies in front of pao may set X-Forwarded-For (0: trust none). */
+  trustProxyHops: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  github?: GitHubConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`pao cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const WEAK_SECRETS = new Set(["development", "secret", "changeme", "test"]);
+const MIN_SECRET_LENGTH = 20;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw} is not a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const timeZone = env["PAO_TIMEZONE"] || systemTimeZone();
+  if (!isTimeZone(timeZone)) problems.push(`PAO_TIMEZONE=${timeZone} is not a time zone name such as America/Chicago`);
+
+  const mode = env["APP_ID"] ? "github" : "local";
+  const config: Config = {
+    mode,
+    port: int("PORT", 3000, 0, 65535),
+    // Local mode serves a working tree without authentication, so it listens on loopback unless told otherwise.
+    host: env["HOST"] || (mode === "local" ? "127.0.0.1" : "0.0.0.0"),
+    timeZone,
+    localRepo: resolve(cwd, env["PAO_LOCAL_REPO"] || "."),
+    pollInterval: int("PAO_POLL_INTERVAL_MS", 2000, 0, 3_600_000),
+    rateLimit: {
+      limit: int("PAO_RATE_LIMIT", 600, 1, 1_000_000),
+      windowSeconds: int("PAO_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
+    },
+    trustProxyHops: int("PAO_TRUST_PROXY_HOPS", 0, 0, 10),
+    bodyLimitBytes: int("PAO_BODY_LIMIT_BYTES", 256 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel: env["LOG_LEVEL"] || "info",
+  };
+
+  if (mode === "github") {
+    const github = readGitHub(env, cwd, problems);
+    if (github) config.github = github;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readGitHub(env: Env, cwd: string, problems: string[]): GitHubConfig | undefined {
+  let privateKey = env["PRIVATE_KEY"]?.replace(/\\n/g, "\n");
+  if (!privateKey && env["PRIVATE_KEY_PATH"]) {
+    try {
+      privateKey = readFileSync(resolve(cwd, env["PRIVATE_KEY_PATH"]), "utf8");
+    } catch {
+      problems.push(`PRIVATE_KEY_PATH=${env["PRIVATE_KEY_PATH"]} cannot be read`);
+    }
+  }
+  if (!privateKey && !env["PRIVATE_KEY_PATH"]) problems.push("APP_ID is set, so PRIVATE_KEY or PRIVATE_KEY_PATH is needed (the GitHub App's private key)");
+
+  // The secret is what tells a real webhook from a forged one; a guessable one is as good as none.
+  const secret = env["WEBHOOK_SECRET"] ?? "";
+  if (secret === "") problems.push("WEBHOOK_SECRET is required in GitHub App mode");
+  else if (WEAK_SECRETS.has(secret.toLowerCase()) || secret.length < MIN_SECRET_LENGTH) {
+    problems.push(`WEBHOOK_SECRET is too weak: use at least ${MIN_SECRET_LENGTH} random characters (e.g. openssl rand -hex 32)`);
+  }
+
+  const repository = env["PAO_REPOSITORY"] ?? "";
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repository);
+  if (!match) problems.push(`PAO_REPOSITORY must name the catalog repository as owner/name${repository ? `, not '${repository}'` : ""}`);
+
+  const host = env["GHE_HOST"];
+  const protocol = env["GHE_PROTOCOL"] || "https";
+  if (protocol !== "https" && protocol !== "http") problems.push(`GHE_PROTOCOL must be https or http, not '${protocol}'`);
+
+  if (!privateKey || !match || problems.length > 0) return undefined;
+  return {
+    appId: env["APP_ID"]!,
+    privateKey,
+    webhookSecret: secret,
+    owner: match[1]!,
+    repo: match[2]!,
+    webhookPath: env["WEBHOOK_PATH"] || "/api/github/webhooks",
+    ...(host ? { baseUrl: `${protocol}://${host}/api/v3` } : {}),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Local mode's snapshot source: the working tree of a repository on disk, and its local status branch (read with
+ * git, when there is one). It looks for changed files every few seconds by their sizes and modification times,
+ * and re-validates only what changed.
+ */
+import { createHash } from "node:crypto";
+import { lstatSync, readdirSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CatalogLoader } from "../catalog/load.js";
+import { isYamlPath, readTree } from "./fs-files.js";
+import { branchCommit, gitOutput, readFolderAt } from "./git.js";
+import { parseStatusRecords, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
+
+const WATCHED = ["catalog", "requests", ".github"];
+
+export interface LocalSourceOptions {
+  root: string;
+  /** Milliseconds between looks for changes; 0 turns polling off. */
+  pollInterval: number;
+  onError?: (error: unknown) => void;
+}
+
+export async function createLocalSource(options: LocalSourceOptions): Promise<SnapshotSource> {
+  const loader = new CatalogLoader();
+  let snapshot = await read(options.root, loader);
+  let fingerprint = treeFingerprint(options.root);
+  let timer: NodeJS.Timeout | undefined;
+  let reading: Promise<Snapshot> | undefined;
+
+  const refresh = (): Promise<Snapshot> => {
+    // Concurrent refreshes share one read.
+    reading ??= read(options.root, loader)
+      .then((s) => {
+        snapshot = s;
+        fingerprint = treeFingerprint(options.root);
+        return s;
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+
+  if (options.pollInterval > 0) {
+    const poll = async () => {
+      try {
+        const now = treeFingerprint(options.root);
+        const status = await branchCommit(options.root, snapshot.catalog.config.status_branch);
+        if (now !== fingerprint || status !== snapshot.statusCommit) await refresh();
+      } catch (error) {
+        options.onError?.(error);
+      }
+      timer = setTimeout(poll, options.pollInterval);
+      timer.unref();
+    };
+    timer = setTimeout(poll, options.pollInterval);
+    timer.unref();
+  }
+
+  return {
+    current: () => snapshot,
+    refresh,
+    close: () => clearTimeout(timer),
+  };
+}
+
+interface LocalSnapshot extends Snapshot {
+  statusCommit: string | null;
+}
+
+async function read(root: string, loader: CatalogLoader): Promise<LocalSnapshot> {
+  const catalogFiles = readTree(root, ["catalog", ".github/workflows"], { filter: isYamlPath });
+  const config = readTree(root, [".github/pao.yml"]);
+  const { catalog, diagnostics } = loader.load([...config, ...catalogFiles]);
+  const requestFiles = readTree(root, ["requests"], { filter: isYamlPath }).map((f) => ({ ...f, modifiedAt: mtime(join(root, f.path)) }));
+
+  const statusCommit = await branchCommit(root, catalog.config.status_branch);
+  const statusFiles = statusCommit ? await readFolderAt(root, statusCommit, "status") : [];
+  const { records, diagnostics: recordDiagnostics } = parseStatusRecords(statusFiles);
+
+  const fingerprint = treeFingerprint(root);
+  const catalogTimes = catalogFiles.map((f) => mtime(join(root, f.path))?.getTime() ?? 0);
+  const remote = await gitOutput(root, ["remote", "get-url", "origin"]);
+  const branch = await gitOutput(root, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  return {
+    id: snapshotId(fingerprint, statusCommit),
+    statusCommit,
+    catalog,
+    diagnostics: [...diagnostics, ...recordDiagnostics],
+    records,
+    requestFiles,
+    catalogUpdatedAt: new Date(Math.max(0, ...catalogTimes)),
+    syncedAt: new Date(),
+    repository: { url: remote ?? pathToFileURL(root).href, branch: branch ?? "working tree" },
+    mode: "local",
+  };
+}
+
+/** Sizes and modification times of every watched file: cheap to compute, and changes when any file does. */
+export function treeFingerprint(root: string): string {
+  const hash = createHash("sha256");
+  const visit = (abs: string) => {
+    let stat;
+    try {
+      stat = lstatSync(abs);
+    } catch {
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(abs).sort()) visit(join(abs, entry));
+    } else if (stat.isFile()) {
+      hash.update(`${relative(root, abs).split(sep).join("/")}\0${stat.size}\0${stat.mtimeMs}\n`);
+    }
+  };
+  for (const dir of WATCHED) visit(join(root, dir));
+  return hash.digest("hex");
+}
+
+function mtime(path: string): Date | undefined {
+  try {
+    return lstatSync(path).mtime;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A snapshot is everything the read side knows, taken from two commits: the default branch (catalog, requests,
+ * executor workflows) and the status branch (status records). The REST API is a pure function of it. Sources —
+ * the local working tree or GitHub — produce snapshots; nothing else reads the repository.
+ */
+import { createHash } from "node:crypto";
+import type { Catalog } from "../catalog/model.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { StatusRecord } from "../fulfillment/status-record.js";
+import { loadYaml } from "../yaml/load.js";
+import { schemaDiagnostics } from "../schema-diagnostics.js";
+
+export interface RequestFileEntry {
+  path: string;
+  text: string;
+  /** When the file last changed, where the source knows it (local mode: the file's mtime). */
+  modifiedAt?: Date;
+}
+
+export interface Snapshot {
+  /** Changes whenever either commit changes; ETags derive from it. */
+  id: string;
+  catalog: Catalog;
+  /** What is wrong with the catalog as it stands (served by health and validate, not hidden). */
+  diagnostics: Diagnostic[];
+  records: ReadonlyMap<string, StatusRecord>;
+  requestFiles: readonly RequestFileEntry[];
+  /** When the catalog last changed. */
+  catalogUpdatedAt: Date;
+  /** When the source was last read. */
+  syncedAt: Date;
+  repository: { url: string; branch: string };
+  mode: "local" | "github";
+}
+
+export interface SnapshotSource {
+  /** The latest snapshot; sources keep one ready so requests never wait for I/O. */
+  current(): Snapshot;
+  /** Reads the repository again and returns the new snapshot. */
+  refresh(): Promise<Snapshot>;
+  /** Stops background work (polling, timers). */
+  close(): void;
+}
+
+export function snapshotId(catalogCommit: string, statusCommit: string | null): string {
+  return createHash("sha256").update(`${catalogCommit}\0${statusCommit ?? ""}`).digest("hex").slice(0, 20);
+}
+
+/** Parses status records; a record that does not parse is reported and left out rather than served half-read. */
+export function parseStatusRecords(files: ReadonlyArray<{ path: string; text: string }>): { records: Map<string, StatusRecord>; diagnostics: Diagnostic[] } {
+  const records = new Map<string, StatusRecord>();
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file.path)) continue;
+    const loaded = loadYaml(file.text, file.path);
+    if (!loaded.ok) {
+      diagnostics.push(...loaded.diagnostics);
+      continue;
+    }
+    const parsed = StatusRecord.safeParse(loaded.doc.value);
+    if (!parsed.success) {
+      diagnostics.push(...schemaDiagnostics(parsed.error.issues, loaded.doc, StatusRecord));
+      continue;
+    }
+    records.set(parsed.data.request_id, parsed.data);
+  }
+  return { records, diagnostics };
+}
