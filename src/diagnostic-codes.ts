@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = {
   "kind-folder-mismatch": "the kind does not belong in the file's folder",
   "category-unknown": "a catalog item sits in a folder that is not a category",
   "file-outside-folders": "a definition file is not inside a known folder",
+  "catalog-folder-missing": "the folder that should hold the catalog does not exist",
   "version-invalid": "a version is not semantic versioning",
   "range-invalid": "a version range cannot be parsed",
   // Definitions and their parts
@@ -48,6 +49,7 @@ export const DIAGNOSTIC_CODES = {
   "bundle-item-unknown": "a bundle names a catalog item that does not exist",
   "bundle-item-no-version": "no version of a bundled item satisfies the bundle's range",
   "bundle-parameter-unknown": "a bundle sets a parameter that the item does not have",
+  "bundle-parameter-invalid": "a bundle fixes a parameter to a value that the item's field rejects",
   "update-target-unknown": "an update targets a catalog item that does not exist",
   "update-target-no-version": "no version of the target satisfies the update's version_range",
   "update-required-parameter-unknown": "a required parameter that the target item does not have",

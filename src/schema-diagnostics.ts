@@ -41,9 +41,10 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
       out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'` });
     } else if (issue.code === "invalid_type") {
       const expected = issue.expected === "int" ? "a whole number" : article(String(issue.expected));
+      const written = doc.source(path) ?? String(value);
       const hint =
-        issue.expected === "string" && typeof value === "number"
-          ? `quote it: '${String(value)}' (YAML reads unquoted ${String(value)} as a number)`
+        issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")
+          ? `quote it: '${written}' (YAML reads unquoted ${written} as a ${typeof value})`
           : undefined;
       out.push({
         ...base,

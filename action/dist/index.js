@@ -22412,7 +22412,7 @@ var require_util9 = __commonJS({
       return path;
     }
     exports.normalize = normalize;
-    function join3(aRoot, aPath) {
+    function join4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -22444,7 +22444,7 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join3;
+    exports.join = join4;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -22617,7 +22617,7 @@ var require_util9 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join3(urlGenerate(parsed), sourceURL);
+        sourceURL = join4(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -55043,7 +55043,7 @@ var require_dist2 = __commonJS({
 
 // action/src/main.ts
 import { statSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -75296,7 +75296,8 @@ function schemaDiagnostics(issues, doc, schema) {
       out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'` });
     } else if (issue3.code === "invalid_type") {
       const expected = issue3.expected === "int" ? "a whole number" : article(String(issue3.expected));
-      const hint = issue3.expected === "string" && typeof value === "number" ? `quote it: '${String(value)}' (YAML reads unquoted ${String(value)} as a number)` : void 0;
+      const written = doc.source(path) ?? String(value);
+      const hint = issue3.expected === "string" && (typeof value === "number" || typeof value === "boolean") ? `quote it: '${written}' (YAML reads unquoted ${written} as a ${typeof value})` : void 0;
       out.push({
         ...base,
         code: "schema-invalid-type",
@@ -78941,7 +78942,8 @@ function loadYaml(text2, file2, limits = DEFAULT_LIMITS) {
     diagnostics.push({ code, severity: "error", message, file: file2, line: p.line, column: p.column, ...hint ? { hint } : {} });
   });
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  return { ok: true, doc: { file: file2, value, locate: makeLocator(text2) } };
+  const { locate, source } = makeLocator(text2);
+  return { ok: true, doc: { file: file2, value, locate, source } };
 }
 function toValue(node2, maxDepth, depth, report) {
   if (node2 === null || node2 === void 0) return null;
@@ -78986,29 +78988,53 @@ function toValue(node2, maxDepth, depth, report) {
 }
 function makeLocator(text2) {
   let parsed;
-  return (path, options = {}) => {
+  const ensure = () => {
     if (!parsed) {
       const lineCounter = new import_yaml2.LineCounter();
       parsed = { doc: (0, import_yaml2.parseDocument)(text2, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
     }
-    let node2 = parsed.doc.contents;
+    return parsed;
+  };
+  const find = (path) => {
+    let node2 = ensure().doc.contents;
     let keyOffset;
+    let complete = true;
     for (const segment of path) {
       if ((0, import_yaml2.isMap)(node2)) {
-        const pair = node2.items.find((p2) => (0, import_yaml2.isScalar)(p2.key) && String(p2.key.value) === String(segment));
-        if (!pair) break;
+        const pair = node2.items.find((p) => (0, import_yaml2.isScalar)(p.key) && String(p.key.value) === String(segment));
+        if (!pair) {
+          complete = false;
+          break;
+        }
         keyOffset = pair.key.range?.[0];
         node2 = pair.value;
       } else if ((0, import_yaml2.isSeq)(node2) && typeof segment === "number") {
         const item = node2.items[segment];
-        if (item === void 0) break;
+        if (item === void 0) {
+          complete = false;
+          break;
+        }
         keyOffset = void 0;
         node2 = item;
-      } else break;
+      } else {
+        complete = false;
+        break;
+      }
     }
-    const offset = options.key && keyOffset !== void 0 ? keyOffset : node2?.range?.[0] ?? keyOffset ?? 0;
-    const p = parsed.lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
+    return { node: node2, keyOffset, complete };
+  };
+  return {
+    locate: (path, options = {}) => {
+      const { node: node2, keyOffset } = find(path);
+      const offset = options.key && keyOffset !== void 0 ? keyOffset : node2?.range?.[0] ?? keyOffset ?? 0;
+      const p = ensure().lineCounter.linePos(offset);
+      return { line: p.line, column: p.col };
+    },
+    source: (path) => {
+      const { node: node2, complete } = find(path);
+      const range = node2?.range;
+      return complete && range ? text2.slice(range[0], range[1]) : void 0;
+    }
   };
 }
 function lowerFirst2(s) {
@@ -79449,7 +79475,7 @@ function checkBundle(bundle, ctx, r) {
           });
         } else if (!(typeof value === "string" && isTemplate(value))) {
           const why = FIELD_TYPES[field.type].reject(field, value, false);
-          if (why !== null) r.report("request-parameter-invalid", [...at, "parameters", name], `'${name}' of '${entry.catalog_item}': ${why}`);
+          if (why !== null) r.report("bundle-parameter-invalid", [...at, "parameters", name], `'${name}' of '${entry.catalog_item}': ${why}`);
         }
       }
     });
@@ -79706,6 +79732,10 @@ function trimSlashes(p) {
   return p.replace(/^\.\//, "").replace(/\/+$/, "");
 }
 
+// src/repo/validate-repository.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { join as join2 } from "node:path";
+
 // src/diagnostics.ts
 function sortDiagnostics(diagnostics) {
   return [...diagnostics].sort(
@@ -79880,9 +79910,9 @@ function validateRequestFile(file2, catalog, knownRequestPaths = /* @__PURE__ */
   let parameters = {};
   if (definition.kind === "CatalogBundle") {
     parameters = checkParameters(definition.body.presentation.bundle_fields, body["bundle_parameters"], ["bundle_parameters"], r);
-    const selections = body["item_selections"];
+    const selections2 = body["item_selections"];
     for (const group of ["required_items", "optional_items"]) {
-      selections[group].forEach((selection, i) => {
+      selections2[group].forEach((selection, i) => {
         const entry = definition.body.bundle[group].find((e) => e.catalog_item === selection.catalog_item);
         if (!entry) {
           r.report("request-unknown-item", ["item_selections", group, i, "catalog_item"], `the bundle has no ${group === "required_items" ? "required" : "optional"} item '${selection.catalog_item}'`, {
@@ -79908,7 +79938,17 @@ function validateRequestFile(file2, catalog, knownRequestPaths = /* @__PURE__ */
       }
     }
   }
-  return { file: file2.path, request: { file: file2.path, shape, definition, parameters }, diagnostics: r.diagnostics };
+  const selections = shape === "catalog_bundle" ? body["item_selections"].optional_items : [];
+  const request = {
+    file: file2.path,
+    shape,
+    definition,
+    parameters,
+    requester: body["requester"],
+    selections: selections.map((s) => ({ catalog_item: s.catalog_item, enabled: s.enabled })),
+    ...typeof body["target"] === "string" ? { target: body["target"] } : {}
+  };
+  return { file: file2.path, request, diagnostics: r.diagnostics };
 }
 function resolveItem(items, name, range) {
   const versions = items.get(name);
@@ -80010,6 +80050,17 @@ var DEFAULT_PATHS = { ...DEFAULT_LAYOUT, requestsDir: "requests" };
 function validateRepository(root, paths = {}, loader) {
   const p = { ...DEFAULT_PATHS, ...paths };
   const clean = (dir) => dir.replace(/^\.\//, "").replace(/\/+$/, "");
+  const missing = existsSync2(join2(root, clean(p.catalogDir))) ? [] : [
+    {
+      code: "catalog-folder-missing",
+      severity: "error",
+      message: `there is no ${clean(p.catalogDir)}/ folder in ${root}`,
+      file: clean(p.catalogDir),
+      line: 1,
+      column: 1,
+      hint: "run it in the catalog repository's root, or name the folder (pao validate --catalog <dir>, the Action's catalog-path)"
+    }
+  ];
   const catalogFiles = readTree(root, [clean(p.catalogDir), clean(p.workflowsDir)], { filter: isYamlPath });
   const config2 = readTree(root, [p.configFile]);
   const layout = { catalogDir: clean(p.catalogDir), workflowsDir: clean(p.workflowsDir), configFile: p.configFile };
@@ -80019,7 +80070,7 @@ function validateRepository(root, paths = {}, loader) {
   const definitionFiles = catalogFiles.filter((f) => f.path.startsWith(`${layout.catalogDir}/`)).length;
   return {
     catalog,
-    diagnostics: sortDiagnostics([...diagnostics, ...requestDiagnostics]),
+    diagnostics: sortDiagnostics([...missing, ...diagnostics, ...requestDiagnostics]),
     files: definitionFiles + requestFiles.length
   };
 }
@@ -80034,7 +80085,7 @@ async function run() {
       requestsDir: input2("requests-path", "requests"),
       workflowsDir: input2("workflows-path", ".github/workflows")
     };
-    if (!isFolder(join2(root, paths.catalogDir))) {
+    if (!isFolder(join3(root, paths.catalogDir))) {
       setFailed(`catalog-path '${paths.catalogDir}' is not a folder of the repository (${root}); set the action's catalog-path input`);
       return;
     }

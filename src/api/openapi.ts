@@ -68,7 +68,10 @@ export function openApiDocument(): Record<string, unknown> {
       summary: "The methods this resource allows",
       parameters: params,
       security: [],
-      responses: { "204": { description: "No content; the Allow header lists the methods", headers: { Allow: { schema: { type: "string" } } } } },
+      responses: {
+        "204": { description: "No content; the Allow header lists the methods", headers: { Allow: { schema: { type: "string" } } } },
+        ...errors([429]),
+      },
     };
     paths[path] = item;
   }

@@ -122,7 +122,7 @@ export const StepView = z.object({
   started_at: DateTime.nullable(),
   completed_at: DateTime.nullable(),
   outputs: z.record(z.string(), z.unknown()),
-  verification: z.unknown().nullable(),
+  verification: z.record(z.string(), z.unknown()).nullable(),
 });
 
 const RequestKind = {
@@ -175,7 +175,7 @@ export const StepDetail = z.object({
   depends_on: z.array(z.string()),
   attempts: z.array(AttemptView),
   outputs: z.record(z.string(), z.unknown()),
-  verification: z.unknown().nullable(),
+  verification: z.record(z.string(), z.unknown()).nullable(),
   can_retry: z.boolean(),
   can_skip: z.boolean(),
   manual_fallback_available: z.boolean(),

@@ -4,6 +4,8 @@
  */
 import type { Catalog } from "../catalog/model.js";
 import { CatalogLoader, DEFAULT_LAYOUT, type CatalogLayout } from "../catalog/load.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { validateRequestFiles } from "../requests/validate.js";
 import { isYamlPath, readTree } from "./fs-files.js";
@@ -24,6 +26,19 @@ export interface RepositoryReport {
 export function validateRepository(root: string, paths: Partial<RepositoryPaths> = {}, loader?: CatalogLoader): RepositoryReport {
   const p = { ...DEFAULT_PATHS, ...paths };
   const clean = (dir: string) => dir.replace(/^\.\//, "").replace(/\/+$/, "");
+  const missing: Diagnostic[] = existsSync(join(root, clean(p.catalogDir)))
+    ? []
+    : [
+        {
+          code: "catalog-folder-missing",
+          severity: "error",
+          message: `there is no ${clean(p.catalogDir)}/ folder in ${root}`,
+          file: clean(p.catalogDir),
+          line: 1,
+          column: 1,
+          hint: "run it in the catalog repository's root, or name the folder (pao validate --catalog <dir>, the Action's catalog-path)",
+        },
+      ];
   const catalogFiles = readTree(root, [clean(p.catalogDir), clean(p.workflowsDir)], { filter: isYamlPath });
   const config = readTree(root, [p.configFile]);
   const layout = { catalogDir: clean(p.catalogDir), workflowsDir: clean(p.workflowsDir), configFile: p.configFile };
@@ -33,7 +48,7 @@ export function validateRepository(root: string, paths: Partial<RepositoryPaths>
   const definitionFiles = catalogFiles.filter((f) => f.path.startsWith(`${layout.catalogDir}/`)).length;
   return {
     catalog,
-    diagnostics: sortDiagnostics([...diagnostics, ...requestDiagnostics]),
+    diagnostics: sortDiagnostics([...missing, ...diagnostics, ...requestDiagnostics]),
     files: definitionFiles + requestFiles.length,
   };
 }

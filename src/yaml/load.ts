@@ -27,6 +27,8 @@ export interface LoadedYaml {
    * its deepest existing ancestor, so a missing field points at the mapping that should hold it.
    */
   locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
+  /** The text of the value at `path` exactly as written (so a hint can quote `1.10`, not the number 1.1). */
+  source(path: readonly PathSegment[]): string | undefined;
 }
 
 export type YamlResult = { ok: true; doc: LoadedYaml } | { ok: false; diagnostics: Diagnostic[] };
@@ -110,7 +112,8 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
   });
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
-  return { ok: true, doc: { file, value, locate: makeLocator(text) } };
+  const { locate, source } = makeLocator(text);
+  return { ok: true, doc: { file, value, locate, source } };
 }
 
 type Report = (code: Diagnostic["code"], message: string, offset: number, hint?: string) => void;
@@ -166,32 +169,56 @@ function toValue(node: Node | null, maxDepth: number, depth: number, report: Rep
  * Positions are needed only when something is wrong, so the located document is rebuilt on first use rather than
  * kept for every file: a catalog of thousands of valid files then holds only their text and values.
  */
-function makeLocator(text: string): LoadedYaml["locate"] {
+function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
   let parsed: { doc: Document; lineCounter: LineCounter } | undefined;
-  return (path, options = {}) => {
+  const ensure = () => {
     if (!parsed) {
       const lineCounter = new LineCounter();
       parsed = { doc: parseDocument(text, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
     }
-    let node: unknown = parsed.doc.contents;
+    return parsed;
+  };
+  /** The node at `path`, or its deepest existing ancestor, and the offset of the key that led to it. */
+  const find = (path: readonly PathSegment[]) => {
+    let node: unknown = ensure().doc.contents;
     let keyOffset: number | undefined;
+    let complete = true;
     for (const segment of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) break;
+        if (!pair) {
+          complete = false;
+          break;
+        }
         keyOffset = (pair.key as Node).range?.[0];
         node = pair.value;
       } else if (isSeq(node) && typeof segment === "number") {
         const item = node.items[segment];
-        if (item === undefined) break;
+        if (item === undefined) {
+          complete = false;
+          break;
+        }
         keyOffset = undefined;
         node = item;
-      } else break;
+      } else {
+        complete = false;
+        break;
+      }
     }
-    const offset =
-      options.key && keyOffset !== undefined ? keyOffset : ((node as Node | null)?.range?.[0] ?? keyOffset ?? 0);
-    const p = parsed.lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
+    return { node: node as Node | null, keyOffset, complete };
+  };
+  return {
+    locate: (path, options = {}) => {
+      const { node, keyOffset } = find(path);
+      const offset = options.key && keyOffset !== undefined ? keyOffset : (node?.range?.[0] ?? keyOffset ?? 0);
+      const p = ensure().lineCounter.linePos(offset);
+      return { line: p.line, column: p.col };
+    },
+    source: (path) => {
+      const { node, complete } = find(path);
+      const range = node?.range;
+      return complete && range ? text.slice(range[0], range[1]) : undefined;
+    },
   };
 }
 

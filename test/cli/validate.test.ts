@@ -1,5 +1,7 @@
 /** `pao validate`, run as a user runs it: the package's bin entry in a child process. */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES } from "../../src/diagnostic-codes.js";
@@ -88,5 +90,15 @@ describe("pao validate", () => {
     const { code, stdout } = pao(["validate", "--codes"]);
     expect(code).toBe(0);
     for (const name of Object.keys(DIAGNOSTIC_CODES)) expect(stdout).toContain(name);
+  });
+});
+
+describe("pao validate in the wrong place", () => {
+  it("says there is no catalog folder rather than passing an empty catalog", () => {
+    const empty = mkdtempSync(join(tmpdir(), "pao-empty-"));
+    const { code, stdout } = pao(["validate", empty]);
+    rmSync(empty, { recursive: true });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^catalog:1:1  catalog-folder-missing  there is no catalog\/ folder in .*pao-empty-\w+$/m);
   });
 });

@@ -118,7 +118,7 @@ function checkBundle(bundle: { required_items: BundleEntry[]; optional_items: Bu
           });
         } else if (!(typeof value === "string" && isTemplate(value))) {
           const why = FIELD_TYPES[field.type].reject(field, value, false);
-          if (why !== null) r.report("request-parameter-invalid", [...at, "parameters", name], `'${name}' of '${entry.catalog_item}': ${why}`);
+          if (why !== null) r.report("bundle-parameter-invalid", [...at, "parameters", name], `'${name}' of '${entry.catalog_item}': ${why}`);
         }
       }
     });
