@@ -28,14 +28,21 @@ export const ItemList = z.object({ items: z.array(ItemSummary), pagination: Pagi
 
 const JsonSchemaObject = z.record(z.string(), z.unknown()).describe("JSON Schema (2020-12) of the parameters, for form renderers");
 
-export const ItemDetail = z.object({
+/** What every detail view starts with. */
+const Header = {
   name: z.string(),
   version: z.string(),
   description: z.string(),
   owner: z.string(),
   tags: z.array(z.string()),
-  category: z.string(),
   approval: Approval.optional(),
+  available_versions: z.array(z.string()).describe("Every version on offer, highest first"),
+  href: z.string(),
+};
+
+export const ItemDetail = z.object({
+  ...Header,
+  category: z.string(),
   presentation: z.object({ fields: z.array(Field), json_schema: JsonSchemaObject }),
   fulfillment: z.object({
     execution_mode: z.enum(["automation", "manual"]),
@@ -43,8 +50,6 @@ export const ItemDetail = z.object({
     manual_fallback: z.object({ enabled: z.boolean(), trigger_on_failure: z.boolean() }).optional(),
     actions: z.array(Action),
   }),
-  available_versions: z.array(z.string()),
-  href: z.string(),
 });
 
 export const BundleSummary = z.object(Summary);
@@ -57,19 +62,12 @@ const BundleEntry = z.object({
 });
 
 export const BundleDetail = z.object({
-  name: z.string(),
-  version: z.string(),
-  description: z.string(),
-  owner: z.string(),
-  tags: z.array(z.string()),
-  approval: Approval.optional(),
+  ...Header,
   bundle: z.object({
     required_items: z.array(BundleEntry),
     optional_items: z.array(BundleEntry.extend({ default_enabled: z.boolean() })),
   }),
   presentation: z.object({ bundle_fields: z.array(Field), json_schema: JsonSchemaObject }),
-  available_versions: z.array(z.string()),
-  href: z.string(),
 });
 
 const Targets = z.object({
@@ -84,20 +82,13 @@ export const UpdateItemList = z.object({ update_items: z.array(UpdateSummary), p
 export const UpdateOperationList = z.object({ update_operations: z.array(UpdateSummary), pagination: Pagination });
 
 export const UpdateDetail = z.object({
-  name: z.string(),
-  version: z.string(),
-  description: z.string(),
-  owner: z.string(),
-  tags: z.array(z.string()),
-  approval: Approval.optional(),
+  ...Header,
   targets: Targets,
   presentation: z.object({ fields: z.array(Field), json_schema: JsonSchemaObject }),
   fulfillment: z.object({
     manual: z.object({ system: z.string(), template: z.record(z.string(), z.unknown()) }).optional(),
     automation: z.object({ pre_execution_checks: z.array(z.string()), retry_policy: RetryPolicy.optional(), steps: z.array(Action) }).optional(),
   }),
-  available_versions: z.array(z.string()),
-  href: z.string(),
 });
 
 const Requester = z.object({ user_id: z.string().nullable(), team: z.string().nullable() });

@@ -3,7 +3,7 @@
  * point outside the repository), and a file larger than the YAML size limit is read only far enough for the
  * loader to report it as too large.
  */
-import { lstatSync, openSync, readdirSync, readFileSync, readSync, closeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { SourceFile } from "../catalog/load.js";
 import { DEFAULT_LIMITS } from "../yaml/load.js";
@@ -16,11 +16,12 @@ export interface ReadOptions {
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 
-/** All regular files below `root/dir` (recursively), as paths relative to `root`. A missing folder gives none. */
-export function readTree(root: string, dirs: readonly string[], options: ReadOptions = {}): SourceFile[] {
-  const out: SourceFile[] = [];
-  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const visit = (abs: string) => {
+/**
+ * Visits every regular file below `root/dir` for each dir (recursively, in name order), skipping links, .git and
+ * node_modules. A missing folder has no files.
+ */
+export function walkFiles(root: string, dirs: readonly string[], visit: (path: string, abs: string, stat: Stats) => void): void {
+  const walk = (abs: string) => {
     let stat;
     try {
       stat = lstatSync(abs);
@@ -28,14 +29,21 @@ export function readTree(root: string, dirs: readonly string[], options: ReadOpt
       return;
     }
     if (stat.isDirectory()) {
-      for (const entry of readdirSync(abs).sort()) if (!SKIP_DIRS.has(entry)) visit(join(abs, entry));
+      for (const entry of readdirSync(abs).sort()) if (!SKIP_DIRS.has(entry)) walk(join(abs, entry));
     } else if (stat.isFile()) {
-      const path = relative(root, abs).split(sep).join("/");
-      if (options.filter && !options.filter(path)) return;
-      out.push({ path, text: readCapped(abs, stat.size, maxBytes) });
+      visit(relative(root, abs).split(sep).join("/"), abs, stat);
     }
   };
-  for (const dir of dirs) visit(join(root, dir));
+  for (const dir of dirs) walk(join(root, dir));
+}
+
+/** All regular files below `root/dir` (recursively), as paths relative to `root`. */
+export function readTree(root: string, dirs: readonly string[], options: ReadOptions = {}): SourceFile[] {
+  const out: SourceFile[] = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  walkFiles(root, dirs, (path, abs, stat) => {
+    if (!options.filter || options.filter(path)) out.push({ path, text: readCapped(abs, stat.size, maxBytes) });
+  });
   return out;
 }
 

@@ -4,11 +4,11 @@
  * and re-validates only what changed.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { lstatSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CatalogLoader } from "../catalog/load.js";
-import { isYamlPath, readTree } from "./fs-files.js";
+import { isYamlPath, readTree, walkFiles } from "./fs-files.js";
 import { branchCommit, gitOutput, readFolderAt } from "./git.js";
 import { parseStatusRecords, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
@@ -100,20 +100,7 @@ async function read(root: string, loader: CatalogLoader): Promise<LocalSnapshot>
 /** Sizes and modification times of every watched file: cheap to compute, and changes when any file does. */
 export function treeFingerprint(root: string): string {
   const hash = createHash("sha256");
-  const visit = (abs: string) => {
-    let stat;
-    try {
-      stat = lstatSync(abs);
-    } catch {
-      return;
-    }
-    if (stat.isDirectory()) {
-      for (const entry of readdirSync(abs).sort()) visit(join(abs, entry));
-    } else if (stat.isFile()) {
-      hash.update(`${relative(root, abs).split(sep).join("/")}\0${stat.size}\0${stat.mtimeMs}\n`);
-    }
-  };
-  for (const dir of WATCHED) visit(join(root, dir));
+  walkFiles(root, WATCHED, (path, _abs, stat) => hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`));
   return hash.digest("hex");
 }
 

@@ -75,6 +75,20 @@ function listOf<D extends AnyDefinition>(ctx: ViewContext, index: VersionIndex<D
   return paginate(shown, (d) => d.name, { limit, cursor, filters, cursors: ctx.cursors });
 }
 
+/** What every detail view starts with. */
+function header<D extends AnyDefinition>(d: D, index: VersionIndex<D>, href: string) {
+  return {
+    name: d.name,
+    version: d.version,
+    description: d.body.description,
+    owner: d.body.owner,
+    tags: d.body.tags,
+    ...(d.body.approval ? { approval: d.body.approval } : {}),
+    available_versions: index.get(d.name)!.map((v) => v.version),
+    href,
+  };
+}
+
 const summary = (d: AnyDefinition, href: string) => ({
   name: d.name,
   version: d.version,
@@ -90,20 +104,14 @@ export function listItems(ctx: ViewContext, q: ListQuery): z.infer<typeof ItemLi
 }
 
 export function getItem(ctx: ViewContext, name: string, version?: string): z.infer<typeof ItemDetail> {
-  const d: CatalogItemDefinition = selectVersion(ctx.snapshot.catalog.items, name, version, "catalog item");
+  const index = ctx.snapshot.catalog.items;
+  const d: CatalogItemDefinition = selectVersion(index, name, version, "catalog item");
   const b = d.body;
   return {
-    name: d.name,
-    version: d.version,
-    description: b.description,
-    owner: b.owner,
-    tags: b.tags,
+    ...header(d, index, `${ctx.base}/catalog/items/${d.name}`),
     category: d.category,
-    ...(b.approval ? { approval: b.approval } : {}),
     presentation: { fields: b.presentation.fields, json_schema: fieldsToJsonSchema(b.presentation.fields, d.name) },
     fulfillment: b.fulfillment,
-    available_versions: ctx.snapshot.catalog.items.get(name)!.map((v) => v.version),
-    href: `${ctx.base}/catalog/items/${d.name}`,
   };
 }
 
@@ -113,19 +121,13 @@ export function listBundles(ctx: ViewContext, q: ListQuery): z.infer<typeof Bund
 }
 
 export function getBundle(ctx: ViewContext, name: string, version?: string): z.infer<typeof BundleDetail> {
-  const d: BundleDefinition = selectVersion(ctx.snapshot.catalog.bundles, name, version, "bundle");
+  const index = ctx.snapshot.catalog.bundles;
+  const d: BundleDefinition = selectVersion(index, name, version, "bundle");
   const b = d.body;
   return {
-    name: d.name,
-    version: d.version,
-    description: b.description,
-    owner: b.owner,
-    tags: b.tags,
-    ...(b.approval ? { approval: b.approval } : {}),
+    ...header(d, index, `${ctx.base}/catalog/bundles/${d.name}`),
     bundle: b.bundle,
     presentation: { bundle_fields: b.presentation.bundle_fields, json_schema: fieldsToJsonSchema(b.presentation.bundle_fields, d.name) },
-    available_versions: ctx.snapshot.catalog.bundles.get(name)!.map((v) => v.version),
-    href: `${ctx.base}/catalog/bundles/${d.name}`,
   };
 }
 
@@ -144,19 +146,13 @@ export function listUpdates(ctx: ViewContext, kind: UpdateKind, q: ListQuery) {
 }
 
 export function getUpdate(ctx: ViewContext, kind: UpdateKind, name: string, version?: string): z.infer<typeof UpdateDetail> {
-  const d = selectVersion(updateIndex(ctx, kind), name, version, kind === "update-items" ? "update item" : "update operation");
+  const index = updateIndex(ctx, kind);
+  const d = selectVersion(index, name, version, kind === "update-items" ? "update item" : "update operation");
   const b = d.body;
   return {
-    name: d.name,
-    version: d.version,
-    description: b.description,
-    owner: b.owner,
-    tags: b.tags,
-    ...(b.approval ? { approval: b.approval } : {}),
+    ...header(d, index, `${ctx.base}/catalog/${kind}/${d.name}`),
     targets: b.targets,
     presentation: { fields: b.presentation.fields, json_schema: fieldsToJsonSchema(b.presentation.fields, d.name) },
     fulfillment: b.fulfillment,
-    available_versions: updateIndex(ctx, kind).get(name)!.map((v) => v.version),
-    href: `${ctx.base}/catalog/${kind}/${d.name}`,
   };
 }
