@@ -3663,7 +3663,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types, inspect } = __require("node:util");
+    var { types, inspect: inspect2 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3810,7 +3810,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V);
+          return inspect2(V);
         case "String":
           return `"${V}"`;
         default:
@@ -15764,8 +15764,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache2 = this.#relevantRequestResponseList;
-        const backupCache = [...cache2];
+        const cache3 = this.#relevantRequestResponseList;
+        const backupCache = [...cache3];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15792,9 +15792,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15824,11 +15824,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
-              cache2.push([operation.request, operation.response]);
+              cache3.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16002,13 +16002,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            return await cache3.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            const response = await cache3.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16038,12 +16038,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache3 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache3);
+          const cache4 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache4);
         }
-        const cache2 = [];
-        this.#caches.set(cacheName, cache2);
-        return new Cache(kConstruct, cache2);
+        const cache3 = [];
+        this.#caches.set(cacheName, cache3);
+        return new Cache(kConstruct, cache3);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -46201,7 +46201,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached2 = cache2.get(memoKey);
+        const cached2 = cache3.get(memoKey);
         if (cached2) {
           return cached2;
         }
@@ -46235,7 +46235,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache2.set(memoKey, result);
+        cache3.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -46274,7 +46274,7 @@ var require_range = __commonJS({
     };
     module.exports = Range;
     var LRU = require_lrucache();
-    var cache2 = new LRU();
+    var cache3 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug2 = require_debug();
@@ -75046,21 +75046,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache3 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache2.get(s);
+    const cached2 = cache3.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache3.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache2.set(s, RESOLVING);
+    cache3.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache3.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -75467,7 +75467,17 @@ var SCOPING_HELPERS = /* @__PURE__ */ new Set(["each", "with"]);
 function isTemplate(text2) {
   return text2.includes("{{");
 }
+var cache = /* @__PURE__ */ new Map();
 function inspectTemplate(source) {
+  let report = cache.get(source);
+  if (!report) {
+    report = inspect(source);
+    if (cache.size > 2e4) cache.clear();
+    cache.set(source, report);
+  }
+  return report;
+}
+function inspect(source) {
   const report = { fields: [], unknownHelpers: [], notAllowed: [] };
   let program;
   try {
@@ -78637,13 +78647,13 @@ function visitRegExpAST(node2, handlers) {
 var import_regexp_ast_analysis = __toESM(require_regexp_ast_analysis(), 1);
 var import_scslre = __toESM(require_scslre(), 1);
 var MAX_PATTERN = 1e3;
-var cache = /* @__PURE__ */ new Map();
+var cache2 = /* @__PURE__ */ new Map();
 function checkRegexp(pattern) {
-  let verdict = cache.get(pattern);
+  let verdict = cache2.get(pattern);
   if (verdict === void 0) {
     verdict = judge(pattern);
-    if (cache.size > 1e4) cache.clear();
-    cache.set(pattern, verdict);
+    if (cache2.size > 1e4) cache2.clear();
+    cache2.set(pattern, verdict);
   }
   return verdict;
 }
@@ -78811,6 +78821,38 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/yaml/depth.ts
 var import_yaml = __toESM(require_dist(), 1);
+function depthUpperBound(text2) {
+  let brackets = 0;
+  let deepest = 0;
+  const indents = [];
+  let i = 0;
+  const n = text2.length;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && (text2.charCodeAt(i) === 32 || text2.charCodeAt(i) === 9)) {
+      indent++;
+      i++;
+    }
+    const lineStart = i;
+    while (i < n && text2.charCodeAt(i) !== 10) {
+      const c = text2.charCodeAt(i);
+      if (c === 91 || c === 123) brackets++;
+      i++;
+    }
+    if (i > lineStart) {
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      let dashes = 0;
+      for (let j = lineStart; j < i; j++) {
+        const c = text2.charCodeAt(j);
+        if (c === 45 || c === 63) dashes++;
+      }
+      if (indents.length + dashes > deepest) deepest = indents.length + dashes;
+    }
+    i++;
+  }
+  return brackets + deepest;
+}
 function measureDepth(text2, stopAt = Infinity) {
   const indents = [];
   let flow = 0;
@@ -78909,7 +78951,7 @@ function loadYaml(text2, file2, limits = DEFAULT_LIMITS) {
       "split the definition or move large content out of the file"
     );
   }
-  const depth = measureDepth(text2, limits.maxDepth);
+  const depth = depthUpperBound(text2) <= limits.maxDepth ? { depth: 0, at: { line: 1, column: 1 } } : measureDepth(text2, limits.maxDepth);
   if (depth.depth > limits.maxDepth) {
     return fail(
       "yaml-too-deep",
@@ -79584,8 +79626,8 @@ var CatalogLoader = class {
         if (entry.result.unavailable) unavailable.push(entry.result.unavailable);
       }
     }
-    for (const cache2 of [this.definitions, this.workflowFiles]) {
-      for (const path of cache2.keys()) if (!seen.has(path)) cache2.delete(path);
+    for (const cache3 of [this.definitions, this.workflowFiles]) {
+      for (const path of cache3.keys()) if (!seen.has(path)) cache3.delete(path);
     }
     const items = indexByName(definitions.filter((d) => d.kind === "CatalogItem"));
     const catalog = {
@@ -80008,13 +80050,11 @@ function reportAjvError(error63, fields, base, r) {
 }
 
 // src/repo/fs-files.ts
-import { lstatSync, openSync, readdirSync, readFileSync, readSync, closeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function readTree(root, dirs, options = {}) {
-  const out = [];
-  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const visit2 = (abs) => {
+function walkFiles(root, dirs, visit2) {
+  const walk = (abs) => {
     let stat2;
     try {
       stat2 = lstatSync(abs);
@@ -80022,14 +80062,19 @@ function readTree(root, dirs, options = {}) {
       return;
     }
     if (stat2.isDirectory()) {
-      for (const entry of readdirSync(abs).sort()) if (!SKIP_DIRS.has(entry)) visit2(join(abs, entry));
+      for (const entry of readdirSync(abs).sort()) if (!SKIP_DIRS.has(entry)) walk(join(abs, entry));
     } else if (stat2.isFile()) {
-      const path = relative(root, abs).split(sep).join("/");
-      if (options.filter && !options.filter(path)) return;
-      out.push({ path, text: readCapped(abs, stat2.size, maxBytes) });
+      visit2(relative(root, abs).split(sep).join("/"), abs, stat2);
     }
   };
-  for (const dir of dirs) visit2(join(root, dir));
+  for (const dir of dirs) walk(join(root, dir));
+}
+function readTree(root, dirs, options = {}) {
+  const out = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  walkFiles(root, dirs, (path, abs, stat2) => {
+    if (!options.filter || options.filter(path)) out.push({ path, text: readCapped(abs, stat2.size, maxBytes) });
+  });
   return out;
 }
 function readCapped(abs, size, maxBytes) {

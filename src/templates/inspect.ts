@@ -23,7 +23,20 @@ export function isTemplate(text: string): boolean {
   return text.includes("{{");
 }
 
+const cache = new Map<string, TemplateReport>();
+
+/** The report is a pure function of the text, and catalogs repeat the same templates, so reports are memoised. */
 export function inspectTemplate(source: string): TemplateReport {
+  let report = cache.get(source);
+  if (!report) {
+    report = inspect(source);
+    if (cache.size > 20_000) cache.clear();
+    cache.set(source, report);
+  }
+  return report;
+}
+
+function inspect(source: string): TemplateReport {
   const report: TemplateReport = { fields: [], unknownHelpers: [], notAllowed: [] };
   let program: hbs.AST.Program;
   try {

@@ -13,6 +13,45 @@ export interface DepthReport {
   at: Position;
 }
 
+/**
+ * A bound that is cheap to compute and never below the true depth: every `[` and `{` in the text (as if none were
+ * ever closed or quoted) plus the deepest indentation stack (as if every line were structure). Most files come out
+ * far below any limit, and only those that do not need the exact scan below.
+ */
+export function depthUpperBound(text: string): number {
+  let brackets = 0;
+  let deepest = 0;
+  const indents: number[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) {
+      indent++;
+      i++;
+    }
+    const lineStart = i;
+    while (i < n && text.charCodeAt(i) !== 10) {
+      const c = text.charCodeAt(i);
+      if (c === 91 || c === 123) brackets++;
+      i++;
+    }
+    if (i > lineStart) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      // `- - - x` and `? ? x`: every indicator may open a level.
+      let dashes = 0;
+      for (let j = lineStart; j < i; j++) {
+        const c = text.charCodeAt(j);
+        if (c === 45 || c === 63) dashes++;
+      }
+      if (indents.length + dashes > deepest) deepest = indents.length + dashes;
+    }
+    i++;
+  }
+  return brackets + deepest;
+}
+
 export function measureDepth(text: string, stopAt = Infinity): DepthReport {
   const indents: number[] = [];
   let flow = 0;

@@ -6,7 +6,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, Position } from "../diagnostics.js";
-import { measureDepth } from "./depth.js";
+import { depthUpperBound, measureDepth } from "./depth.js";
 
 export interface YamlLimits {
   /** Largest accepted file, in bytes of UTF-8. */
@@ -62,7 +62,7 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
       "split the definition or move large content out of the file",
     );
   }
-  const depth = measureDepth(text, limits.maxDepth);
+  const depth = depthUpperBound(text) <= limits.maxDepth ? { depth: 0, at: { line: 1, column: 1 } } : measureDepth(text, limits.maxDepth);
   if (depth.depth > limits.maxDepth) {
     return fail(
       "yaml-too-deep",

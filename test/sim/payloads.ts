@@ -1,0 +1,69 @@
+/**
+ * Webhook payloads are built on GitHub's real examples (@octokit/webhooks-examples): take the recorded payload of
+ * the event and action, and put the simulator's repository, users and objects into it. The shape is GitHub's; only
+ * the values are ours.
+ */
+import { createRequire } from "node:module";
+import type { Simulator } from "./simulator.js";
+import type { SimRepo } from "./state.js";
+import type { Json } from "./types.js";
+
+const require = createRequire(import.meta.url);
+const EXAMPLES = require("@octokit/webhooks-examples") as Array<{ name: string; actions: string[]; examples: Json[] }>;
+
+/** A deep copy of GitHub's example payload for an event (and action); another action's example when there is none. */
+export function examplePayload(event: string, action?: string): Json {
+  const entry = EXAMPLES.find((e) => e.name === event);
+  if (!entry) throw new Error(`no example payloads for the ${event} event`);
+  const example = (action ? entry.examples.find((e) => e["action"] === action) : undefined) ?? entry.examples[0]!;
+  const copy = structuredClone(example);
+  if (action) copy["action"] = action;
+  return copy;
+}
+
+export function userPayload(sim: Simulator, login: string): Json {
+  const user = sim.user(login);
+  const base = structuredClone((examplePayload("pull_request", "opened")["sender"] as Json) ?? {});
+  return {
+    ...base,
+    login: user.login,
+    id: user.id,
+    node_id: `U_${user.id}`,
+    type: user.type,
+    site_admin: false,
+    html_url: `${sim.origin}/${user.login}`,
+    url: `${sim.apiUrl}/users/${user.login}`,
+    avatar_url: `${sim.origin}/avatars/${user.login}`,
+  };
+}
+
+export function repositoryPayload(sim: Simulator, repo: SimRepo): Json {
+  const base = structuredClone((examplePayload("pull_request", "opened")["repository"] as Json) ?? {});
+  return {
+    ...base,
+    id: repo.id,
+    node_id: `R_${repo.id}`,
+    name: repo.name,
+    full_name: repo.fullName,
+    private: repo.private,
+    owner: userPayload(sim, repo.owner),
+    html_url: `${sim.origin}/${repo.fullName}`,
+    url: `${sim.apiUrl}/repos/${repo.fullName}`,
+    default_branch: repo.defaultBranch,
+    master_branch: repo.defaultBranch,
+    fork: false,
+  };
+}
+
+export function installationPayload(repo: SimRepo): Json {
+  return { id: repo.installationId, node_id: `I_${repo.installationId}` };
+}
+
+/** The parts every payload of a repository event carries. */
+export function envelope(sim: Simulator, repo: SimRepo, sender: string): Json {
+  return {
+    repository: repositoryPayload(sim, repo),
+    sender: userPayload(sim, sender),
+    ...(repo.installationId ? { installation: installationPayload(repo) } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+/** The shapes shared by the simulator's core and its handler groups. */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Operation } from "./openapi.js";
+import type { Simulator } from "./simulator.js";
+
+export type Json = Record<string, unknown>;
+
+/** Who is calling, from the Authorization header. */
+export type Caller =
+  | { kind: "app" }
+  | { kind: "installation"; installationId: number; token: string }
+  | { kind: "user"; login: string; token: string }
+  | { kind: "anonymous" };
+
+export interface SimRequest {
+  method: string;
+  /** The path below /api/v3, e.g. /repos/acme/catalog/contents/status/x.yaml */
+  path: string;
+  query: URLSearchParams;
+  /** Path parameters by the description's names, URL-decoded. */
+  params: Record<string, string>;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  operation: Operation;
+  caller: Caller;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A non-JSON answer (artifact zip, raw file). */
+  raw?: { contentType: string; data: Buffer };
+}
+
+export type Handler = (req: SimRequest, sim: Simulator) => SimResponse | Promise<SimResponse>;
+
+/** Handlers throw this for GitHub's error answers: `{ message, documentation_url, errors? }`. */
+export class SimHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Json = {},
+  ) {
+    super(message);
+  }
+}
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export type CallClass = "read" | "write" | "content-creating";
+
+export interface CallRecord {
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  class: CallClass;
+  caller: Caller["kind"];
+  at: number;
+}
+
+export interface Fault {
+  /** Which calls: an operationId (`repos/create-or-update-file-contents`) or `METHOD /template`. */
+  match: string;
+  /** Answer with this status instead (5xx, 409, 403 for a secondary rate limit...). */
+  status?: number;
+  /** With a 403: answer as GitHub's secondary rate limit, with this retry-after (seconds). */
+  retryAfter?: number;
+  /** Added before answering, in milliseconds. */
+  latencyMs?: number;
+  /** How many calls it applies to (default: all from now on). */
+  times?: number;
+}

@@ -1,0 +1,94 @@
+/**
+ * Webhook delivery, as GitHub does it: an HTTP POST of the JSON payload to the app's webhook URL with
+ * `x-github-event`, `x-github-delivery`, `x-hub-signature-256` (HMAC-SHA256 of the exact body with the app's
+ * secret) and GitHub's user agent. Tests can ask for duplicate, delayed and out-of-order deliveries.
+ */
+import { createHmac, randomUUID } from "node:crypto";
+import type { Json } from "./types.js";
+
+export interface Delivery {
+  id: string;
+  event: string;
+  action: string | undefined;
+  payload: Json;
+  status: number | null;
+  error?: string;
+}
+
+export interface DeliveryOptions {
+  /** Deliver each event this many times (same delivery id, as GitHub's redeliveries). */
+  copies?: number;
+  /** Hold deliveries and release them in reverse order when flushed. */
+  reverse?: boolean;
+  /** Added before each delivery, in milliseconds. */
+  delayMs?: number;
+}
+
+export class WebhookDeliverer {
+  readonly deliveries: Delivery[] = [];
+  target: { url: string; secret: string } | null = null;
+  options: DeliveryOptions = {};
+  private held: Array<() => Promise<void>> = [];
+  private inFlight = new Set<Promise<void>>();
+  /** Hold every delivery until `release()`: to send several events together, in any order. */
+  holding = false;
+
+  emit(event: string, payload: Json): void {
+    const delivery: Delivery = { id: randomUUID(), event, action: payload["action"] as string | undefined, payload, status: null };
+    this.deliveries.push(delivery);
+    const send = async () => {
+      const copies = this.options.copies ?? 1;
+      for (let i = 0; i < copies; i++) await this.post(delivery);
+    };
+    if (this.holding || this.options.reverse) this.held.push(send);
+    else this.track(send());
+  }
+
+  /** Sends what is held: in reverse order with `reverse`, else shuffled by `order` when given. */
+  async release(order?: (count: number) => number[]): Promise<void> {
+    const held = this.held;
+    this.held = [];
+    const sequence = order ? order(held.length).map((i) => held[i]!) : this.options.reverse ? [...held].reverse() : held;
+    for (const send of sequence) this.track(send());
+    await this.settled();
+  }
+
+  /** Resolves when every delivery sent so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async post(delivery: Delivery): Promise<void> {
+    if (!this.target) return;
+    if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+    const body = JSON.stringify(delivery.payload);
+    try {
+      const response = await fetch(this.target.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/sim",
+          "x-github-event": delivery.event,
+          "x-github-delivery": delivery.id,
+          "x-github-hook-id": "1",
+          "x-github-hook-installation-target-type": "integration",
+          "x-hub-signature-256": sign(this.target.secret, body),
+        },
+        body,
+      });
+      delivery.status = response.status;
+      await response.arrayBuffer();
+    } catch (error) {
+      delivery.error = String(error);
+    }
+  }
+}
+
+export function sign(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
