@@ -6,6 +6,7 @@ import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
 import type { LoadedYaml, PathSegment } from "./yaml/load.js";
+import { dottedPath } from "./yaml/path.js";
 
 export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: LoadedYaml, schema?: z.ZodType): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -84,12 +85,7 @@ function atOf(p: { line: number; column: number }) {
   return { line: p.line, column: p.column };
 }
 
-/** `presentation.fields[2].max_length` */
-export function dottedPath(path: readonly PathSegment[]): string {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s === "" ? p : `.${p}`;
-  return s;
-}
+export { dottedPath };
 
 /** `presentation.fields[2].max_length: `, or nothing at the top of the document. */
 export function where(path: readonly PathSegment[]): string {

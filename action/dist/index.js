@@ -75263,6 +75263,15 @@ function date4(params) {
 
 // src/schema-diagnostics.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
+
+// src/yaml/path.ts
+function dottedPath(path) {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s === "" ? p : `.${p}`;
+  return s;
+}
+
+// src/schema-diagnostics.ts
 function schemaDiagnostics(issues, doc, schema) {
   const out = [];
   const misspelt = /* @__PURE__ */ new Set();
@@ -75329,11 +75338,6 @@ function schemaDiagnostics(issues, doc, schema) {
 }
 function atOf(p) {
   return { line: p.line, column: p.column };
-}
-function dottedPath(path) {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s === "" ? p : `.${p}`;
-  return s;
 }
 function where(path) {
   return path.length === 0 ? "" : `${dottedPath(path)}: `;
@@ -75666,7 +75670,8 @@ function findCycle(actions, index) {
 var import_formats = __toESM(require_formats(), 1);
 var dateFormat = import_formats.fullFormats.date;
 var dateTimeFormat = import_formats.fullFormats["date-time"];
-var TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?$/;
+var TIME_PATTERN = "^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$";
+var TIME = new RegExp(TIME_PATTERN, "u");
 var FORMATS = {
   date: (value) => dateFormat.validate(value),
   "date-time": (value) => dateTimeFormat.validate(value),
@@ -75740,7 +75745,9 @@ function numeric(type, floor, ceiling) {
 function formatted(format, example) {
   return {
     properties: [],
-    schema: () => ({ type: "string", format }),
+    // JSON Schema's own `time` format needs seconds and an offset; seed 000's time is HH:MM or HH:MM:SS, so it is
+    // a pattern, which every validator reads the same way.
+    schema: () => format === "time" ? { type: "string", pattern: TIME_PATTERN } : { type: "string", format },
     reject: (_f, v) => {
       if (typeof v !== "string") return `expected a string such as ${example}, got ${describe3(v)}`;
       return FORMATS[format](v) ? null : `'${v}' is not a valid ${format} (for example ${example})`;
@@ -78979,15 +78986,16 @@ function loadYaml(text2, file2, limits = DEFAULT_LIMITS) {
     diagnostics.push({ code: "yaml-syntax", severity: "error", message: lowerFirst2(warning2.message), file: file2, line: p.line, column: p.column });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupeByLine(diagnostics) };
-  const value = toValue(doc.contents, limits.maxDepth, 1, (code, message, offset, hint) => {
+  const path = [];
+  const value = toValue(doc.contents, limits.maxDepth, 1, path, (code, message, offset, hint) => {
     const p = at(offset);
-    diagnostics.push({ code, severity: "error", message, file: file2, line: p.line, column: p.column, ...hint ? { hint } : {} });
+    diagnostics.push({ code, severity: "error", message, file: file2, line: p.line, column: p.column, ...hint ? { hint } : {}, path: dottedPath(path) });
   });
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const { locate, source } = makeLocator(text2);
   return { ok: true, doc: { file: file2, value, locate, source } };
 }
-function toValue(node2, maxDepth, depth, report) {
+function toValue(node2, maxDepth, depth, path, report) {
   if (node2 === null || node2 === void 0) return null;
   if (((0, import_yaml2.isSeq)(node2) || (0, import_yaml2.isMap)(node2)) && depth > maxDepth) {
     report("yaml-too-deep", `nesting is deeper than the limit of ${maxDepth} levels`, node2.range?.[0] ?? 0);
@@ -79003,7 +79011,14 @@ function toValue(node2, maxDepth, depth, report) {
     );
     return null;
   }
-  if ((0, import_yaml2.isSeq)(node2)) return node2.items.map((item) => toValue(item, maxDepth, depth + 1, report));
+  if ((0, import_yaml2.isSeq)(node2)) {
+    return node2.items.map((item, i) => {
+      path.push(i);
+      const v = toValue(item, maxDepth, depth + 1, path, report);
+      path.pop();
+      return v;
+    });
+  }
   if ((0, import_yaml2.isMap)(node2)) {
     const out = {};
     for (const pair of node2.items) {
@@ -79014,15 +79029,19 @@ function toValue(node2, maxDepth, depth, report) {
         continue;
       }
       const key = String(keyNode.value);
+      path.push(key);
       if (FORBIDDEN_KEYS.has(key)) {
         report("yaml-forbidden-key", `the key '${key}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
+        path.pop();
         continue;
       }
       if (Object.hasOwn(out, key)) {
         report("yaml-duplicate-key", `the key '${key}' appears twice in this mapping`, keyNode.range?.[0] ?? 0, "remove one of the two entries");
+        path.pop();
         continue;
       }
-      out[key] = toValue(pair.value, maxDepth, depth + 1, report);
+      out[key] = toValue(pair.value, maxDepth, depth + 1, path, report);
+      path.pop();
     }
     return out;
   }
@@ -79846,7 +79865,6 @@ function createAjv() {
     unicodeRegExp: true
   });
   import_ajv_formats.default.default(ajv, ["date", "date-time"]);
-  ajv.addFormat("time", FORMATS.time);
   ajv.addVocabulary([...PAO_KEYWORDS]);
   return ajv;
 }

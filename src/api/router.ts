@@ -46,15 +46,18 @@ export function createApiRouter(deps: ApiDeps): express.Router {
       legacyHeaders: true,
       standardHeaders: false,
       skip: (req) => OPEN_PATHS.has(req.path),
-      // A caller is its token when it sends one (many people may share one address), else its address.
-      keyGenerator: (req) => {
-        const token = bearer(req);
-        return token ? `token:${digest(token)}` : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
-      },
+      // A caller is its address (as far as trusted proxies say). Not its token: the limit runs before a token is
+      // checked, and an unchecked token would let anyone mint fresh quotas.
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
       handler: (req, res, _next, options) => {
-        const retry = Math.ceil(options.windowMs / 1000);
+        const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+        const retry = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + options.windowMs) - Date.now()) / 1000));
         res.setHeader("Retry-After", String(retry));
-        sendProblem(req, res, new ApiProblem("rate-limited", `more than ${options.limit} requests in ${retry} seconds; try again after the Retry-After header's seconds`));
+        sendProblem(
+          req,
+          res,
+          new ApiProblem("rate-limited", `more than ${options.limit} requests in ${Math.ceil(options.windowMs / 1000)} seconds; try again in ${retry} seconds`),
+        );
       },
     }),
   );
@@ -107,7 +110,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         if (!op || op.gitops) {
           res.setHeader("Allow", allow);
           const how = op?.gitops ? ` pao changes nothing through this API: requests live in git. ${op.gitops}` : "";
-          throw new ApiProblem("method-not-allowed", `${req.method} is not supported on ${req.path}; allowed: ${allow}.${how}`);
+          throw new ApiProblem("method-not-allowed", `${req.method} is not supported on ${req.originalUrl.split("?")[0]}; allowed: ${allow}.${how}`);
         }
         const query = parseInput(op.query, { ...(req.query as Record<string, unknown>) }, "query");
         let body: unknown;
@@ -129,6 +132,8 @@ export function createApiRouter(deps: ApiDeps): express.Router {
           return;
         }
         const ctx = context();
+        // Views are pure, so the answer is computed first: only a resource that exists has an entity tag.
+        const answer = op.run!(ctx, { params: req.params as Record<string, string>, query, body });
         if (method === "GET") {
           // The answer is a function of the snapshot (two commits) and the URL, so that is the entity tag.
           const etag = `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`;
@@ -139,7 +144,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
             return;
           }
         }
-        res.json(op.run!(ctx, { params: req.params as Record<string, string>, query, body }));
+        res.json(answer);
       } catch (error) {
         next(error);
       }

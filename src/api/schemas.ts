@@ -195,7 +195,10 @@ const Finding = z.object({ code: z.string(), field: z.string(), message: z.strin
 export const ValidateResult = z.object({ valid: z.boolean(), warnings: z.array(Finding), errors: z.array(Finding) });
 export const ValidateBody = z.strictObject({
   type: z.enum(["catalog_item", "catalog_bundle", "update_item", "update_operation"]),
-  definition: z.record(z.string(), z.unknown()),
+  // Passed on as sent (a record schema would rebuild it and drop keys such as __proto__ unseen).
+  definition: z
+    .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "definition must be an object")
+    .describe("The definition, as it would be written in its YAML file (kind optional)"),
 });
 
 export const RefreshResult = z.object({

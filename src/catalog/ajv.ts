@@ -4,7 +4,6 @@
  */
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { FORMATS } from "./formats.js";
 import { PAO_KEYWORDS } from "./json-schema.js";
 
 function createAjv(): Ajv2020 {
@@ -20,7 +19,6 @@ function createAjv(): Ajv2020 {
     unicodeRegExp: true,
   });
   addFormats.default(ajv, ["date", "date-time"]);
-  ajv.addFormat("time", FORMATS.time);
   ajv.addVocabulary([...PAO_KEYWORDS]);
   return ajv;
 }

@@ -4,7 +4,7 @@
  * and whether a value is acceptable (used for defaults and conditional values while the catalog is validated,
  * without compiling a schema per field). A test holds `accepts` and the JSON Schema to the same verdicts.
  */
-import { FORMATS } from "./formats.js";
+import { FORMATS, TIME_PATTERN } from "./formats.js";
 
 export const FIELD_TYPE_NAMES = [
   "string",
@@ -101,7 +101,9 @@ function numeric(type: "integer" | "number", floor?: number, ceiling?: number): 
 function formatted(format: keyof typeof FORMATS, example: string): FieldTypeSpec {
   return {
     properties: [],
-    schema: () => ({ type: "string", format }),
+    // JSON Schema's own `time` format needs seconds and an offset; seed 000's time is HH:MM or HH:MM:SS, so it is
+    // a pattern, which every validator reads the same way.
+    schema: () => (format === "time" ? { type: "string", pattern: TIME_PATTERN } : { type: "string", format }),
     reject: (_f, v) => {
       if (typeof v !== "string") return `expected a string such as ${example}, got ${describe(v)}`;
       return FORMATS[format](v) ? null : `'${v}' is not a valid ${format} (for example ${example})`;

@@ -10,7 +10,8 @@ const dateFormat = fullFormats.date as FormatValidator;
 const dateTimeFormat = fullFormats["date-time"] as FormatValidator;
 
 /** Seed 000: time-only input, HH:MM or HH:MM:SS. */
-const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?$/;
+export const TIME_PATTERN = "^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$";
+const TIME = new RegExp(TIME_PATTERN, "u");
 
 export const FORMATS = {
   date: (value: string) => dateFormat.validate(value),

@@ -7,6 +7,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, Position } from "../diagnostics.js";
 import { depthUpperBound, measureDepth } from "./depth.js";
+import { dottedPath } from "./path.js";
 
 export interface YamlLimits {
   /** Largest accepted file, in bytes of UTF-8. */
@@ -17,7 +18,8 @@ export interface YamlLimits {
 
 export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxDepth: 64 };
 
-export type PathSegment = string | number;
+export type { PathSegment } from "./path.js";
+import type { PathSegment } from "./path.js";
 
 export interface LoadedYaml {
   file: string;
@@ -106,9 +108,10 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupeByLine(diagnostics) };
 
-  const value = toValue(doc.contents as Node | null, limits.maxDepth, 1, (code, message, offset, hint) => {
+  const path: PathSegment[] = [];
+  const value = toValue(doc.contents as Node | null, limits.maxDepth, 1, path, (code, message, offset, hint) => {
     const p = at(offset);
-    diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
+    diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}), path: dottedPath(path) });
   });
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
@@ -122,7 +125,7 @@ type Report = (code: Diagnostic["code"], message: string, offset: number, hint?:
  * Converts the document to plain data, refusing what we never accept. Cheaper than `toJS` plus a separate walk.
  * It counts depth too, so nothing deeper than the limit is built even if the pre-scan were ever fooled.
  */
-function toValue(node: Node | null, maxDepth: number, depth: number, report: Report): unknown {
+function toValue(node: Node | null, maxDepth: number, depth: number, path: PathSegment[], report: Report): unknown {
   if (node === null || node === undefined) return null;
   if ((isSeq(node) || isMap(node)) && depth > maxDepth) {
     report("yaml-too-deep", `nesting is deeper than the limit of ${maxDepth} levels`, node.range?.[0] ?? 0);
@@ -138,7 +141,14 @@ function toValue(node: Node | null, maxDepth: number, depth: number, report: Rep
     );
     return null;
   }
-  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, maxDepth, depth + 1, report));
+  if (isSeq(node)) {
+    return node.items.map((item, i) => {
+      path.push(i);
+      const v = toValue(item as Node, maxDepth, depth + 1, path, report);
+      path.pop();
+      return v;
+    });
+  }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
@@ -149,16 +159,20 @@ function toValue(node: Node | null, maxDepth: number, depth: number, report: Rep
         continue;
       }
       const key = String(keyNode.value);
+      path.push(key);
       if (FORBIDDEN_KEYS.has(key)) {
         report("yaml-forbidden-key", `the key '${key}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
+        path.pop();
         continue;
       }
       if (Object.hasOwn(out, key)) {
         // 1 and "1" are different keys to YAML but the same to everything after it.
         report("yaml-duplicate-key", `the key '${key}' appears twice in this mapping`, keyNode.range?.[0] ?? 0, "remove one of the two entries");
+        path.pop();
         continue;
       }
-      out[key] = toValue(pair.value as Node | null, maxDepth, depth + 1, report);
+      out[key] = toValue(pair.value as Node | null, maxDepth, depth + 1, path, report);
+      path.pop();
     }
     return out;
   }

@@ -31,6 +31,8 @@ function selectVersion<D extends AnyDefinition>(index: VersionIndex<D>, name: st
   const versions = index.get(name);
   if (!versions) throw new ApiProblem("not-found", `there is no ${label} named '${name}'`);
   if (version === undefined) return listed(versions);
+  // A `+` in a query string arrives as a space (form encoding); a version never holds a space.
+  version = version.replace(/ /g, "+");
   const found = versions.find((v) => v.version === version || v.version.split("+")[0] === version);
   if (!found) {
     throw new ApiProblem("not-found", `${label} '${name}' has no version ${version}; versions: ${versions.map((v) => v.version).join(", ")}`);
@@ -67,12 +69,12 @@ function listedSorted<D extends AnyDefinition>(index: VersionIndex<D>): readonly
   return sorted;
 }
 
-function listOf<D extends AnyDefinition>(ctx: ViewContext, index: VersionIndex<D>, q: ListQuery) {
+function listOf<D extends AnyDefinition>(ctx: ViewContext, list: string, index: VersionIndex<D>, q: ListQuery) {
   const all = listedSorted(index);
   const filtered = q.tags || q.owner || q.category || q.search || q.target_item;
   const shown = filtered ? all.filter((d) => matches(d, q)) : all;
   const { limit, cursor, ...filters } = q;
-  return paginate(shown, (d) => d.name, { limit, cursor, filters, cursors: ctx.cursors });
+  return paginate(shown, (d) => d.name, { limit, cursor, filters: { list, ...filters }, cursors: ctx.cursors });
 }
 
 /** What every detail view starts with. */
@@ -99,7 +101,7 @@ const summary = (d: AnyDefinition, href: string) => ({
 });
 
 export function listItems(ctx: ViewContext, q: ListQuery): z.infer<typeof ItemList> {
-  const { page, pagination } = listOf(ctx, ctx.snapshot.catalog.items, q);
+  const { page, pagination } = listOf(ctx, "items", ctx.snapshot.catalog.items, q);
   return { items: page.map((d) => ({ ...summary(d, `${ctx.base}/catalog/items/${d.name}`), category: d.category })), pagination };
 }
 
@@ -116,7 +118,7 @@ export function getItem(ctx: ViewContext, name: string, version?: string): z.inf
 }
 
 export function listBundles(ctx: ViewContext, q: ListQuery): z.infer<typeof BundleList> {
-  const { page, pagination } = listOf(ctx, ctx.snapshot.catalog.bundles, q);
+  const { page, pagination } = listOf(ctx, "bundles", ctx.snapshot.catalog.bundles, q);
   return { bundles: page.map((d) => summary(d, `${ctx.base}/catalog/bundles/${d.name}`)), pagination };
 }
 
@@ -140,7 +142,7 @@ function updateIndex(ctx: ViewContext, kind: UpdateKind): VersionIndex<UpdateIte
 export function listUpdates(ctx: ViewContext, kind: "update-items", q: ListQuery): z.infer<typeof UpdateItemList>;
 export function listUpdates(ctx: ViewContext, kind: "update-operations", q: ListQuery): z.infer<typeof UpdateOperationList>;
 export function listUpdates(ctx: ViewContext, kind: UpdateKind, q: ListQuery) {
-  const { page, pagination } = listOf(ctx, updateIndex(ctx, kind), q);
+  const { page, pagination } = listOf(ctx, kind, updateIndex(ctx, kind), q);
   const entries = page.map((d) => ({ ...summary(d, `${ctx.base}/catalog/${kind}/${d.name}`), targets: d.body.targets }));
   return kind === "update-items" ? { update_items: entries, pagination } : { update_operations: entries, pagination };
 }

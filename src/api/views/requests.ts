@@ -84,7 +84,7 @@ export function listRequests(ctx: ViewContext, q: RequestQuery): z.infer<typeof 
     (r) => (q.user_id === undefined || r.requester.user_id === q.user_id) && (q.status === undefined || r.status === q.status),
   );
   const { limit, cursor, ...filters } = q;
-  const { page, pagination } = paginate(shown, (r) => r.request_id, { limit, cursor, filters, cursors: ctx.cursors });
+  const { page, pagination } = paginate(shown, (r) => r.request_id, { limit, cursor, filters: { list: "requests", ...filters }, cursors: ctx.cursors });
   return {
     requests: page.map((r) => ({
       request_id: r.request_id,

@@ -1,0 +1,93 @@
+/**
+ * The only place that talks to GitHub's REST API. It takes an Octokit (Probot's, authenticated as the app's
+ * installation) and offers what pao needs in pao's terms. Blobs are cached by their sha: a git object never
+ * changes, so a snapshot refresh fetches only content it has not seen.
+ */
+import type { Octokit } from "@octokit/core";
+
+export interface TreeEntry {
+  path: string;
+  type: "blob" | "tree" | "commit";
+  sha: string;
+  size?: number;
+}
+
+/** The REST calls pao makes, as Octokit's request function takes them. */
+type Requester = Pick<Octokit, "request">;
+
+export class GitHubGateway {
+  private readonly blobs = new Map<string, string>();
+
+  constructor(
+    private readonly octokit: Requester,
+    readonly owner: string,
+    readonly repo: string,
+  ) {}
+
+  async repository(): Promise<{ defaultBranch: string; htmlUrl: string }> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}", { owner: this.owner, repo: this.repo });
+    return { defaultBranch: data.default_branch, htmlUrl: data.html_url };
+  }
+
+  /** The commit a branch points at, or null when there is no such branch. */
+  async branchCommit(branch: string): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner: this.owner, repo: this.repo, ref: `heads/${branch}` });
+      return data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+
+  async commitDate(sha: string): Promise<Date> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner: this.owner, repo: this.repo, commit_sha: sha });
+    return new Date(data.committer.date);
+  }
+
+  /**
+   * Every entry of a commit's tree, in one recursive call. When GitHub truncates the listing (very large trees),
+   * the folders that matter are listed one call each instead.
+   */
+  async tree(commitSha: string, folders: readonly string[]): Promise<TreeEntry[]> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      owner: this.owner,
+      repo: this.repo,
+      tree_sha: commitSha,
+      recursive: "1",
+    });
+    const entries = data.tree.map((e) => ({ path: e.path!, type: e.type as TreeEntry["type"], sha: e.sha!, ...(e.size !== undefined ? { size: e.size } : {}) }));
+    if (!data.truncated) return entries;
+    const out: TreeEntry[] = [];
+    for (const folder of folders) out.push(...(await this.folder(commitSha, folder)));
+    return out;
+  }
+
+  private async folder(commitSha: string, folder: string): Promise<TreeEntry[]> {
+    // Walk down to the folder one level at a time, then list it recursively.
+    let sha = commitSha;
+    for (const part of folder.split("/")) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner: this.owner, repo: this.repo, tree_sha: sha });
+      const next = data.tree.find((e) => e.path === part && e.type === "tree");
+      if (!next?.sha) return [];
+      sha = next.sha;
+    }
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner: this.owner, repo: this.repo, tree_sha: sha, recursive: "1" });
+    return data.tree.map((e) => ({ path: `${folder}/${e.path!}`, type: e.type as TreeEntry["type"], sha: e.sha!, ...(e.size !== undefined ? { size: e.size } : {}) }));
+  }
+
+  /** A blob's text, fetched once per sha. */
+  async blob(sha: string): Promise<string> {
+    const cached = this.blobs.get(sha);
+    if (cached !== undefined) return cached;
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner: this.owner, repo: this.repo, file_sha: sha });
+    const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
+    this.blobs.set(sha, text);
+    return text;
+  }
+
+  /** How many blobs are cached (for tests and metrics). */
+  get cachedBlobs(): number {
+    return this.blobs.size;
+  }
+}
