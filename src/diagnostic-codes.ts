@@ -61,6 +61,7 @@ export const DIAGNOSTIC_CODES = {
   "request-unknown-item": "a request names something the catalog does not offer",
   "request-no-version": "no version of the item satisfies the requested version",
   "request-parameter-invalid": "a request parameter that the item's fields reject",
+  "request-requester-mismatch": "requester.user_id names someone other than the pull request's author",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -5,43 +5,93 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { createNodeMiddleware, createProbot } from "probot";
+import { createPaoApp } from "./app/app.js";
+import { WorkQueue } from "./app/work-queue.js";
+import { createTokenAuthorizer } from "./github/api-auth.js";
+import { GitHubGateway } from "./github/gateway.js";
+import { createGitHubSource } from "./repo/github-source.js";
 import { createLocalSource } from "./repo/local-source.js";
+import type { SnapshotSource } from "./repo/snapshot.js";
 import { createServer } from "./server.js";
 
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 async function start(config: Config): Promise<void> {
-  if (config.mode === "github") {
-    throw new ConfigError(["GitHub App mode is not wired yet in this build; unset APP_ID to run in local mode"]);
-  }
-  const source = await createLocalSource({
-    root: config.localRepo,
-    pollInterval: config.pollInterval,
-    onError: (error) => console.error(`pao: reading ${config.localRepo} failed: ${String(error)}`),
-  });
-  const app = createServer({
-    config,
-    source,
-    version,
-    onError: (error, req) => console.error(`pao: ${req.method} ${req.originalUrl} failed:`, error),
-  });
-  const server = app.listen(config.port, config.host, () => {
+  const running = config.mode === "github" ? await githubMode(config) : await localMode(config);
+  const server = running.app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    const snapshot = source.current();
-    const errors = snapshot.diagnostics.filter((d) => d.severity === "error").length;
-    console.log(
-      `pao ${version}: local mode (no APP_ID, webhooks off), serving ${config.localRepo} at http://${host}:${port}/api/v1` +
-        (errors > 0 ? ` — the catalog has ${errors} error(s); run npx pao validate` : ""),
-    );
+    console.log(`pao ${version}: ${running.describe} at http://${host}:${port}/api/v1${running.warning()}`);
   });
   const stop = () => {
-    source.close();
+    running.close();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+interface Running {
+  app: ReturnType<typeof createServer>;
+  describe: string;
+  warning(): string;
+  close(): void;
+}
+
+const onError = (error: unknown, req: { method: string; originalUrl: string }) => console.error(`pao: ${req.method} ${req.originalUrl} failed:`, error);
+
+function catalogWarning(source: SnapshotSource): string {
+  const errors = source.current().diagnostics.filter((d) => d.severity === "error").length;
+  return errors > 0 ? ` — the catalog has ${errors} error(s); run npx pao validate` : "";
+}
+
+async function localMode(config: Config): Promise<Running> {
+  const source = await createLocalSource({
+    root: config.localRepo,
+    pollInterval: config.pollInterval,
+    onError: (error) => console.error(`pao: reading ${config.localRepo} failed: ${String(error)}`),
+  });
+  return {
+    app: createServer({ config, source, version, onError }),
+    describe: `local mode (no APP_ID, webhooks off), serving ${config.localRepo}`,
+    warning: () => catalogWarning(source),
+    close: () => source.close(),
+  };
+}
+
+async function githubMode(config: Config): Promise<Running> {
+  const gh = config.github!;
+  // Probot reads no environment of its own here: config.ts has read and checked it, and overrides say it all.
+  const probot = createProbot({
+    env: {},
+    overrides: {
+      appId: gh.appId,
+      privateKey: gh.privateKey,
+      secret: gh.webhookSecret,
+      webhookPath: gh.webhookPath,
+      logLevel: config.logLevel as "info",
+      ...(gh.baseUrl ? { baseUrl: gh.baseUrl } : {}),
+    },
+  });
+  const appOctokit = await probot.auth();
+  const { data: installation } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner: gh.owner, repo: gh.repo });
+  const octokit = await probot.auth(installation.id);
+  const gateway = new GitHubGateway(octokit, gh.owner, gh.repo);
+  const source = await createGitHubSource(gateway);
+  const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));
+  const webhooks = await createNodeMiddleware(createPaoApp({ owner: gh.owner, repo: gh.repo, source, gateway, queue }), {
+    probot,
+    webhooksPath: gh.webhookPath,
+  });
+  const authorize = createTokenAuthorizer({ owner: gh.owner, repo: gh.repo, ...(gh.baseUrl ? { baseUrl: gh.baseUrl } : {}) });
+  return {
+    app: createServer({ config, source, version, authorize, webhooks: (req, res, next) => void webhooks(req, res, next), onError }),
+    describe: `GitHub App mode for ${gh.owner}/${gh.repo} (webhooks at ${gh.webhookPath}), serving`,
+    warning: () => catalogWarning(source),
+    close: () => void queue.idle(),
+  };
 }
 
 try {

@@ -80,8 +80,9 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         }
         // Not 403: a caller who cannot read the repository learns nothing about what is in it.
         return sendProblem(req, res, new ApiProblem("not-found", `nothing at ${req.originalUrl.split("?")[0]}`));
-      } catch (error) {
-        next(error);
+      } catch {
+        // GitHub could not be asked; failing closed, and saying why.
+        return sendProblem(req, res, new ApiProblem("unavailable", "the token could not be checked with GitHub just now; try again shortly"));
       }
     });
   }

@@ -12,6 +12,26 @@ export interface TreeEntry {
   size?: number;
 }
 
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title?: string;
+  message: string;
+}
+
+export interface CheckRunContent {
+  name: string;
+  title: string;
+  summary: string;
+  /** Absent while work is in progress. */
+  conclusion?: "success" | "failure" | "neutral" | "action_required";
+  annotations: CheckAnnotation[];
+}
+
 /** The REST calls pao makes, as Octokit's request function takes them. */
 type Requester = Pick<Octokit, "request">;
 
@@ -84,6 +104,72 @@ export class GitHubGateway {
     const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
     this.blobs.set(sha, text);
     return text;
+  }
+
+  /** The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). */
+  async pullRequestFiles(pullNumber: number): Promise<Array<{ path: string; status: string; sha: string }>> {
+    const out: Array<{ path: string; status: string; sha: string }> = [];
+    for (let page = 1; page <= 30; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: pullNumber,
+        per_page: 100,
+        page,
+      });
+      out.push(...data.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" })));
+      if (data.length < 100) break;
+    }
+    return out;
+  }
+
+  /**
+   * Creates the check run, or updates it in place when one with this name exists on the commit. Annotations go
+   * out 50 per call, as GitHub requires; later calls append to the earlier ones.
+   */
+  async publishCheckRun(headSha: string, check: CheckRunContent): Promise<number> {
+    const { data: existing } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner: this.owner,
+      repo: this.repo,
+      ref: headSha,
+      check_name: check.name,
+    });
+    const batches: CheckAnnotation[][] = [];
+    for (let i = 0; i < check.annotations.length; i += 50) batches.push(check.annotations.slice(i, i + 50));
+    const output = (annotations: CheckAnnotation[]) => ({ title: check.title, summary: check.summary, ...(annotations.length > 0 ? { annotations } : {}) });
+    const fields = {
+      status: check.conclusion ? ("completed" as const) : ("in_progress" as const),
+      ...(check.conclusion ? { conclusion: check.conclusion, completed_at: new Date().toISOString() } : {}),
+    };
+    let id: number | bigint | undefined = existing.check_runs[0]?.id;
+    if (id === undefined) {
+      const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: this.owner,
+        repo: this.repo,
+        name: check.name,
+        head_sha: headSha,
+        ...fields,
+        output: output(batches[0] ?? []),
+      });
+      id = data.id;
+    } else {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: id,
+        ...fields,
+        output: output(batches[0] ?? []),
+      });
+    }
+    for (const batch of batches.slice(1)) {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: id,
+        output: output(batch),
+      });
+    }
+    return Number(id);
   }
 
   /** How many blobs are cached (for tests and metrics). */

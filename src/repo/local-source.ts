@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { CatalogLoader } from "../catalog/load.js";
 import { isYamlPath, readTree, walkFiles } from "./fs-files.js";
 import { branchCommit, gitOutput, readFolderAt } from "./git.js";
-import { parseStatusRecords, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
+import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
 const WATCHED = ["catalog", "requests", ".github"];
 
@@ -26,21 +26,16 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Sn
   let snapshot = await read(options.root, loader);
   let fingerprint = treeFingerprint(options.root);
   let timer: NodeJS.Timeout | undefined;
-  let reading: Promise<Snapshot> | undefined;
 
-  const refresh = (): Promise<Snapshot> => {
-    // Concurrent refreshes share one read.
-    reading ??= read(options.root, loader)
-      .then((s) => {
-        snapshot = s;
-        fingerprint = treeFingerprint(options.root);
-        return s;
-      })
-      .finally(() => {
-        reading = undefined;
-      });
-    return reading;
-  };
+  const refresh = serialRefresher(
+    async () => {
+      const now = treeFingerprint(options.root);
+      const s = await read(options.root, loader);
+      fingerprint = now;
+      return s;
+    },
+    (s) => (snapshot = s as LocalSnapshot),
+  );
 
   if (options.pollInterval > 0) {
     const poll = async () => {

@@ -42,6 +42,28 @@ export interface SnapshotSource {
   close(): void;
 }
 
+/**
+ * Serialises refreshes: one read at a time, and a refresh asked for while a read runs gets a read that starts after
+ * it (that read may have begun before the change that prompted the refresh). Callers waiting together share one.
+ */
+export function serialRefresher(read: () => Promise<Snapshot>, onSnapshot: (s: Snapshot) => void): () => Promise<Snapshot> {
+  let running: Promise<unknown> = Promise.resolve();
+  let next: Promise<Snapshot> | undefined;
+  return () => {
+    if (!next) {
+      const queued: Promise<Snapshot> = running.then(async () => {
+        next = undefined;
+        const s = await read();
+        onSnapshot(s);
+        return s;
+      });
+      next = queued;
+      running = queued.catch(() => undefined);
+    }
+    return next;
+  };
+}
+
 export function snapshotId(catalogCommit: string, statusCommit: string | null): string {
   return createHash("sha256").update(`${catalogCommit}\0${statusCommit ?? ""}`).digest("hex").slice(0, 20);
 }

@@ -40,10 +40,18 @@ const SHAPES = Object.keys(REQUEST_SHAPES) as RequestShape[];
 
 export function validateRequestFiles(files: readonly SourceFile[], catalog: Catalog): RequestValidation[] {
   const paths = new Set(files.map((f) => f.path));
-  return files.map((f) => validateRequestFile(f, catalog, paths));
+  return files.map((f) => validateRequestFile(f, catalog, { knownRequestPaths: paths }));
 }
 
-export function validateRequestFile(file: SourceFile, catalog: Catalog, knownRequestPaths: ReadonlySet<string> = new Set()): RequestValidation {
+export interface RequestContext {
+  /** Request files that exist (on the default branch or in the same pull request), for update targets. */
+  knownRequestPaths?: ReadonlySet<string>;
+  /** The pull request's author: the requester, whom requester.user_id may only repeat. */
+  author?: string;
+}
+
+export function validateRequestFile(file: SourceFile, catalog: Catalog, context: RequestContext = {}): RequestValidation {
+  const knownRequestPaths = context.knownRequestPaths ?? new Set<string>();
   const loaded = loadYaml(file.text, file.path);
   if (!loaded.ok) return { file: file.path, diagnostics: loaded.diagnostics };
   const doc = loaded.doc;
@@ -67,6 +75,12 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, knownReq
   const parsed = schema.safeParse(value);
   if (!parsed.success) return { file: file.path, diagnostics: schemaDiagnostics(parsed.error.issues, doc, schema) };
   const body = parsed.data as Record<string, unknown> & { version?: string; parameters?: Record<string, unknown> };
+  const claimed = (body["requester"] as { user_id?: string } | undefined)?.user_id;
+  if (context.author !== undefined && claimed !== undefined && claimed.toLowerCase() !== context.author.toLowerCase()) {
+    r.report("request-requester-mismatch", ["requester", "user_id"], `requester.user_id is '${claimed}', but the pull request is by '${context.author}'`, {
+      hint: "the requester is whoever opens the pull request; remove user_id or set it to your GitHub login",
+    });
+  }
 
   const index: VersionIndex<AnyDefinition> =
     shape === "catalog_item"

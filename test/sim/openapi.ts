@@ -48,6 +48,8 @@ export class GitHubDescription {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   readonly operations = new Map<string, Operation>();
+  /** Webhook payload schemas by `event-action` (`pull-request-opened`, `push`). */
+  private readonly webhookSchemas = new Map<string, Json>();
 
   constructor(spec: Json) {
     const components = spec["components"] as { parameters: Record<string, Parameter>; schemas: Json; responses: Record<string, Json>; examples: Record<string, Json> };
@@ -56,6 +58,11 @@ export class GitHubDescription {
     addFormats.default(this.ajv);
     // Refs in the description point into its own components; give them a home ajv can resolve.
     this.ajv.addSchema({ $id: SPEC_ID, components: { schemas: openApi30ToJsonSchema(components.schemas) } });
+
+    for (const [name, hook] of Object.entries((spec["x-webhooks"] as Record<string, Json> | undefined) ?? {})) {
+      const schema = (((hook["post"] as Json)["requestBody"] as Json)["content"] as Record<string, { schema?: Json }>)["application/json"]?.schema;
+      if (schema) this.webhookSchemas.set(name, schema);
+    }
 
     for (const [template, item] of Object.entries(spec["paths"] as Record<string, Json>)) {
       for (const [method, raw] of Object.entries(item)) {
@@ -70,7 +77,10 @@ export class GitHubDescription {
           const json = content?.["application/json"];
           const example = Object.values(json?.examples ?? {})[0];
           const resolved = example?.["$ref"] ? examples[String(example["$ref"]).split("/").pop()!] : example;
-          responses[status] = { schema: json?.schema, example: (resolved as Json | undefined)?.["value"] };
+          let value = (resolved as Json | undefined)?.["value"] as Json | undefined;
+          // Some examples' values are themselves references to another example.
+          if (value && typeof value["$ref"] === "string") value = examples[String(value["$ref"]).split("/").pop()!]?.["value"] as Json | undefined;
+          responses[status] = { schema: json?.schema, example: value };
         }
         const operation: Operation = {
           operationId: String(op["operationId"]),
@@ -144,6 +154,17 @@ export class GitHubDescription {
     if (!documented.schema || body === undefined) return [];
     const validate = this.validator(`res:${operation.operationId}:${status}`, documented.schema);
     return validate(body) ? [] : (validate.errors ?? []).slice(0, 5).map((e) => `response${e.instancePath} ${e.message}`);
+  }
+
+  /** What is wrong with a webhook payload by GitHub's webhook schemas (none known for the event: nothing). */
+  checkWebhook(event: string, payload: Json): string[] {
+    const kebab = event.replace(/_/g, "-");
+    const action = typeof payload["action"] === "string" ? String(payload["action"]).replace(/_/g, "-") : undefined;
+    const key = action && this.webhookSchemas.has(`${kebab}-${action}`) ? `${kebab}-${action}` : kebab;
+    const schema = this.webhookSchemas.get(key);
+    if (!schema) return [];
+    const validate = this.validator(`hook:${key}`, schema);
+    return validate(payload) ? [] : (validate.errors ?? []).slice(0, 5).map((e) => `payload${e.instancePath} ${e.message}`);
   }
 
   private validator(key: string, schema: Json): ValidateFunction {

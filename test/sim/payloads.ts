@@ -24,6 +24,9 @@ export function examplePayload(event: string, action?: string): Json {
 export function userPayload(sim: Simulator, login: string): Json {
   const user = sim.user(login);
   const base = structuredClone((examplePayload("pull_request", "opened")["sender"] as Json) ?? {});
+  // Logins such as `pao[bot]` must be escaped in URLs; a bot's page is its app's.
+  const escaped = encodeURIComponent(user.login);
+  const api = `${sim.apiUrl}/users/${escaped}`;
   return {
     ...base,
     login: user.login,
@@ -31,9 +34,18 @@ export function userPayload(sim: Simulator, login: string): Json {
     node_id: `U_${user.id}`,
     type: user.type,
     site_admin: false,
-    html_url: `${sim.origin}/${user.login}`,
-    url: `${sim.apiUrl}/users/${user.login}`,
-    avatar_url: `${sim.origin}/avatars/${user.login}`,
+    html_url: user.type === "Bot" ? `${sim.origin}/apps/${encodeURIComponent(user.login.replace(/\[bot\]$/, ""))}` : `${sim.origin}/${escaped}`,
+    url: api,
+    avatar_url: `${sim.origin}/avatars/${escaped}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
   };
 }
 
@@ -52,6 +64,9 @@ export function repositoryPayload(sim: Simulator, repo: SimRepo): Json {
     default_branch: repo.defaultBranch,
     master_branch: repo.defaultBranch,
     fork: false,
+    visibility: repo.private ? "private" : "public",
+    topics: [],
+    has_discussions: false,
   };
 }
 

@@ -77,11 +77,13 @@ export function commitFiles(sim: Simulator, repo: SimRepo, branch: string, files
   const before = repo.refs.get(ref) ?? "0".repeat(40);
   repo.refs.set(ref, sha);
   if (options.push ?? true) emitPush(sim, repo, ref, before, sha, author);
+  else sim.refMoved(repo, ref, before, sha, author);
   return sha;
 }
 
-/** The push webhook for a ref that moved from `before` to `after`. */
+/** The push webhook for a ref that moved from `before` to `after` (and the simulator's own ref listeners). */
 export function emitPush(sim: Simulator, repo: SimRepo, ref: string, before: string, after: string, pusher: string): void {
+  sim.refMoved(repo, ref, before, after, pusher);
   const commit = repo.store.getCommit(after);
   const head = {
     id: after,
@@ -107,7 +109,7 @@ export function emitPush(sim: Simulator, repo: SimRepo, ref: string, before: str
     compare: `${sim.origin}/${repo.fullName}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
     commits: [head],
     head_commit: head,
-    pusher: { name: pusher, email: `${pusher}@users.noreply.github.com` },
+    pusher: { name: pusher, email: sim.email(pusher) },
     ...envelope(sim, repo, pusher),
   });
 }

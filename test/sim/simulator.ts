@@ -6,7 +6,7 @@
  * Anything pao calls that GitHub's description does not have, or a body it would reject, or an operation the
  * simulator does not implement, is recorded in `violations`; tests assert there are none.
  */
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GitHubDescription, type Operation } from "./openapi.js";
@@ -15,6 +15,18 @@ import { SimHttpError, type CallClass, type CallRecord, type Caller, type Fault,
 import { WebhookDeliverer } from "./webhooks.js";
 
 let sharedDescription: GitHubDescription | undefined;
+/** One key pair per process: generating RSA keys is slow, and each simulator only needs a key pao does not know. */
+let sharedKeys: { privateKeyPem: string; publicKey: KeyObject } | undefined;
+
+function appKeys(): { privateKeyPem: string; publicKey: KeyObject } {
+  if (!sharedKeys) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    sharedKeys = { privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), publicKey };
+  }
+  return sharedKeys;
+}
+
+export type RefListener = (repo: SimRepo, ref: string, before: string, after: string, sender: string) => void;
 
 /** Operations that GitHub counts as creating content (secondary rate limits: about 80 a minute). */
 const CONTENT_CREATING = new Set([
@@ -45,6 +57,8 @@ export class Simulator {
   readonly webhooks = new WebhookDeliverer();
   readonly app: { id: number; slug: string; privateKeyPem: string; publicKey: KeyObject; webhookSecret: string };
   private faults: Array<Fault & { used: number }> = [];
+  private readonly refListeners: RefListener[] = [];
+  private readonly blobs = new Map<string, { contentType: string; data: Buffer }>();
   private server: Server | undefined;
   private nextId = 1000;
   private clockOffsetMs = 0;
@@ -53,14 +67,10 @@ export class Simulator {
   constructor(private readonly options: SimulatorOptions = {}) {
     sharedDescription ??= GitHubDescription.load();
     this.description = sharedDescription;
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.app = {
-      id: 4242,
-      slug: "pao-sim",
-      privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
-      publicKey: createPublicKey(publicKey),
-      webhookSecret: randomBytes(24).toString("hex"),
-    };
+    const keys = appKeys();
+    this.app = { id: 4242, slug: "pao-sim", privateKeyPem: keys.privateKeyPem, publicKey: keys.publicKey, webhookSecret: randomBytes(24).toString("hex") };
+    this.webhooks.validate = (event, payload) => this.description.checkWebhook(event, payload);
+    this.webhooks.onViolation = (problem) => this.violations.push(problem);
   }
 
   /** `127.0.0.1:PORT`, for GHE_HOST. */
@@ -101,14 +111,38 @@ export class Simulator {
     return new Date(Date.now() + this.clockOffsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 
+  /** GitHub's no-reply address of a user: `<id>+<login>@users.noreply.github.com`, bots' brackets left out. */
+  email(login: string): string {
+    return `${this.user(login).id}+${login.replace(/[^A-Za-z0-9-]/g, "")}@users.noreply.github.com`;
+  }
+
   /** A commit signature for a user, dated now. */
   signature(login: string): { name: string; email: string; date: string } {
-    return { name: login, email: `${login}@users.noreply.github.com`, date: this.now() };
+    return { name: login, email: this.email(login), date: this.now() };
   }
 
   /** Moves the simulator's clock (for timestamps), not the process's. */
   advanceClock(ms: number): void {
     this.clockOffsetMs += ms;
+  }
+
+  /** Called whenever a branch moves, however it moved (so open pull requests can follow their head). */
+  onRefMoved(listener: RefListener): void {
+    this.refListeners.push(listener);
+  }
+
+  refMoved(repo: SimRepo, ref: string, before: string, after: string, sender: string): void {
+    for (const listener of this.refListeners) listener(repo, ref, before, after, sender);
+  }
+
+  /**
+   * Stores bytes at a URL outside the API, as GitHub's storage for artifact and archive downloads: answers that
+   * redirect (302) point here, and it needs no credentials, as a signed storage URL does not.
+   */
+  blobUrl(data: Buffer, contentType: string): string {
+    const token = randomBytes(12).toString("hex");
+    this.blobs.set(token, { contentType, data });
+    return `${this.origin}/_sim/blobs/${token}`;
   }
 
   fault(fault: Fault): void {
@@ -156,6 +190,11 @@ export class Simulator {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.origin);
+    const blob = /^\/_sim\/blobs\/([0-9a-f]+)$/.exec(url.pathname);
+    if (blob) {
+      const stored = this.blobs.get(blob[1]!);
+      return send(res, stored ? { status: 200, raw: stored } : { status: 404, body: { message: "Not Found" } });
+    }
     const path = url.pathname.replace(/^\/api\/v3/, "") || "/";
     const raw = await readBody(req);
     const method = req.method ?? "GET";

@@ -32,8 +32,12 @@ export class WebhookDeliverer {
   private inFlight = new Set<Promise<void>>();
   /** Hold every delivery until `release()`: to send several events together, in any order. */
   holding = false;
+  /** Checks a payload against GitHub's webhook schemas; problems become violations. */
+  validate?: (event: string, payload: Json) => string[];
+  onViolation?: (problem: string) => void;
 
   emit(event: string, payload: Json): void {
+    for (const problem of this.validate?.(event, payload) ?? []) this.onViolation?.(`webhook ${event}.${String(payload["action"] ?? "")}: ${problem}`);
     const delivery: Delivery = { id: randomUUID(), event, action: payload["action"] as string | undefined, payload, status: null };
     this.deliveries.push(delivery);
     const send = async () => {

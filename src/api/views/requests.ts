@@ -28,7 +28,7 @@ export function allRecords(snapshot: Snapshot): StatusRecord[] {
 }
 
 function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number]): StatusRecord {
-  const validation = validateRequestFile(file, snapshot.catalog, new Set(snapshot.requestFiles.map((f) => f.path)));
+  const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths: new Set(snapshot.requestFiles.map((f) => f.path)) });
   const request = validation.request;
   const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
   const raw = request ? undefined : guessName(file.text);

@@ -1,0 +1,75 @@
+/**
+ * GitHub App mode's snapshot source: the default branch and the status branch of PAO_REPOSITORY, read through the
+ * gateway. Each refresh costs one ref look-up and one recursive tree call per branch; blobs are fetched only for
+ * shas not seen before, and the catalog loader re-validates only files whose sha changed. A push to either branch
+ * (the webhook) or POST /admin/catalog/refresh triggers a refresh.
+ */
+import { CatalogLoader, DEFAULT_LAYOUT } from "../catalog/load.js";
+import { DEFAULT_CONFIG } from "../catalog/repo-config.js";
+import type { GitHubGateway, TreeEntry } from "../github/gateway.js";
+import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
+
+export interface GitHubSource extends SnapshotSource {
+  /** A push webhook: refreshes when it moved the default branch or the status branch. */
+  onPush(ref: string): Promise<void>;
+}
+
+const CATALOG_FOLDERS = [DEFAULT_LAYOUT.catalogDir, DEFAULT_LAYOUT.workflowsDir, "requests"];
+const isYaml = (path: string) => path.endsWith(".yaml") || path.endsWith(".yml");
+
+function wanted(entry: TreeEntry): boolean {
+  if (entry.type !== "blob") return false;
+  if (entry.path === DEFAULT_LAYOUT.configFile) return true;
+  if (entry.path.startsWith(`${DEFAULT_LAYOUT.workflowsDir}/`)) return isYaml(entry.path) && !entry.path.slice(DEFAULT_LAYOUT.workflowsDir.length + 1).includes("/");
+  return (entry.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`) || entry.path.startsWith("requests/")) && isYaml(entry.path);
+}
+
+export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHubSource> {
+  const loader = new CatalogLoader();
+  const repository = await gateway.repository();
+  const commitDates = new Map<string, Date>();
+  let snapshot = await read();
+
+  async function read(): Promise<Snapshot> {
+    const defaultCommit = await gateway.branchCommit(repository.defaultBranch);
+    const entries = defaultCommit ? (await gateway.tree(defaultCommit, CATALOG_FOLDERS)).filter(wanted) : [];
+    const files = await Promise.all(entries.map(async (e) => ({ path: e.path, sha: e.sha, text: await gateway.blob(e.sha) })));
+    const { catalog, diagnostics } = loader.load(files.filter((f) => !f.path.startsWith("requests/")));
+
+    const statusBranch = catalog.config.status_branch ?? DEFAULT_CONFIG.status_branch;
+    const statusCommit = await gateway.branchCommit(statusBranch);
+    const statusEntries = statusCommit ? (await gateway.tree(statusCommit, ["status"])).filter((e) => e.type === "blob" && e.path.startsWith("status/")) : [];
+    const statusFiles = await Promise.all(statusEntries.map(async (e) => ({ path: e.path, text: await gateway.blob(e.sha) })));
+    const records = parseStatusRecords(statusFiles);
+
+    let updated = defaultCommit ? commitDates.get(defaultCommit) : undefined;
+    if (defaultCommit && !updated) {
+      updated = await gateway.commitDate(defaultCommit);
+      commitDates.set(defaultCommit, updated);
+    }
+    return {
+      id: snapshotId(defaultCommit ?? "none", statusCommit),
+      catalog,
+      diagnostics: [...diagnostics, ...records.diagnostics],
+      records: records.records,
+      // On GitHub a request file on the default branch was merged: its record says what happened to it.
+      requestFiles: files.filter((f) => f.path.startsWith("requests/")),
+      catalogUpdatedAt: updated ?? new Date(0),
+      syncedAt: new Date(),
+      repository: { url: repository.htmlUrl, branch: repository.defaultBranch },
+      mode: "github",
+    };
+  }
+
+  const refresh = serialRefresher(read, (s) => (snapshot = s));
+
+  return {
+    current: () => snapshot,
+    refresh,
+    close: () => undefined,
+    async onPush(ref: string) {
+      const statusBranch = snapshot.catalog.config.status_branch;
+      if (ref === `refs/heads/${repository.defaultBranch}` || ref === `refs/heads/${statusBranch}`) await refresh();
+    },
+  };
+}
