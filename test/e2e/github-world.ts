@@ -1,0 +1,83 @@
+/**
+ * The end-to-end world of GitHub App mode: the simulator with a catalog repository (this repository's own example
+ * catalog, requests and workflows), and the real pao server — `node dist/main.js`, as `npm start` runs it —
+ * started as a GitHub App against the simulator through GHE_HOST, with the simulator's freshly generated private
+ * key and webhook secret. Webhooks from the simulator go to pao's webhook path.
+ */
+import { readFileSync } from "node:fs";
+import { Octokit } from "octokit";
+import { walkFiles } from "../../src/repo/fs-files.js";
+import { REPO_ROOT } from "../helpers/repo-copy.js";
+import { createRepository, startSimulator, type Simulator } from "../sim/index.js";
+import type { SimRepo } from "../sim/state.js";
+import { startServer, type RunningServer } from "./server.js";
+
+export const OWNER = "acme";
+export const NAME = "catalog";
+
+export interface GitHubWorld {
+  sim: Simulator;
+  repo: SimRepo;
+  pao: RunningServer;
+  /** A REST client acting as a user with a personal token (what a person's browser or script would hold). */
+  as(login: string): Octokit;
+  stop(): Promise<void>;
+}
+
+/** This repository's catalog, requests and .github as a file map for the simulated repository. */
+export function exampleFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  walkFiles(REPO_ROOT, ["catalog", "requests", ".github"], (path, abs) => (files[path] = readFileSync(abs, "utf8")));
+  files["README.md"] = "# acme catalog\n";
+  return files;
+}
+
+export async function startGitHubWorld(options: { env?: Record<string, string>; collaborators?: Record<string, "admin" | "write" | "read"> } = {}): Promise<GitHubWorld> {
+  const sim = await startSimulator();
+  const repo = createRepository(sim, {
+    owner: OWNER,
+    name: NAME,
+    files: exampleFiles(),
+    collaborators: { "platform-lead": "admin", "dev-user": "write", reader: "read", ...(options.collaborators ?? {}) },
+    teams: { "acme/platform-data-team": ["platform-lead"] },
+  });
+  let pao: RunningServer;
+  try {
+    pao = await startServer({
+      APP_ID: String(sim.app.id),
+      PRIVATE_KEY: sim.app.privateKeyPem,
+      WEBHOOK_SECRET: sim.app.webhookSecret,
+      PAO_REPOSITORY: `${OWNER}/${NAME}`,
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      ...(options.env ?? {}),
+    });
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+  sim.webhooks.target = { url: `${pao.origin}/api/github/webhooks`, secret: sim.app.webhookSecret };
+  return {
+    sim,
+    repo,
+    pao,
+    as: (login) => new Octokit({ auth: sim.user(login).token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } }),
+    async stop() {
+      await pao.stop();
+      await sim.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns something truthy, within a bounded time. */
+export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
