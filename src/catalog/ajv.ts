@@ -5,6 +5,7 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { PAO_KEYWORDS } from "./json-schema.js";
+import { patternEngine } from "./pattern-engine.js";
 
 function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({
@@ -17,6 +18,7 @@ function createAjv(): Ajv2020 {
     strictTypes: false,
     useDefaults: true,
     unicodeRegExp: true,
+    code: { regExp: patternEngine },
   });
   addFormats.default(ajv, ["date", "date-time"]);
   ajv.addVocabulary([...PAO_KEYWORDS]);

@@ -5,6 +5,7 @@
  * without compiling a schema per field). A test holds `accepts` and the JSON Schema to the same verdicts.
  */
 import { FORMATS, TIME_PATTERN } from "./formats.js";
+import { patternMatcher } from "./pattern-engine.js";
 
 export const FIELD_TYPE_NAMES = [
   "string",
@@ -69,7 +70,7 @@ const text: FieldTypeSpec = {
     const length = codePoints(v);
     if (f.min_length !== undefined && length < f.min_length) return `shorter than min_length ${f.min_length}`;
     if (f.max_length !== undefined && length > f.max_length) return `longer than max_length ${f.max_length}`;
-    if (testPattern && f.regexp !== undefined && !new RegExp(f.regexp, "u").test(v)) {
+    if (testPattern && f.regexp !== undefined && !patternMatcher(f.regexp)(v)) {
       return `does not match regexp ${f.regexp}`;
     }
     return null;

@@ -8,6 +8,7 @@
 import { RegExpParser, visitRegExpAST, type AST } from "@eslint-community/regexpp";
 import { getFirstConsumedChar } from "regexp-ast-analysis";
 import { analyse } from "scslre";
+import { re2Rejects } from "./pattern-engine.js";
 
 export type RegexpVerdict =
   | { ok: true; slow?: string }
@@ -38,6 +39,15 @@ function judge(pattern: string): RegexpVerdict {
       code: "regexp-invalid",
       reason: `does not compile: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`,
       hint: "patterns are ECMAScript regular expressions with the u flag, as JSON Schema uses them",
+    };
+  }
+  const unsupported = re2Rejects(pattern);
+  if (unsupported !== null) {
+    return {
+      ok: false,
+      code: "regexp-invalid",
+      reason: `uses syntax that pao's linear-time pattern engine (RE2) does not support: ${unsupported}`,
+      hint: "use plain classes, groups, alternation and quantifiers; backreferences and lookaround are not available",
     };
   }
   const parser = new RegExpParser({ ecmaVersion: 2024 });

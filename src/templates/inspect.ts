@@ -36,8 +36,43 @@ export function inspectTemplate(source: string): TemplateReport {
   return report;
 }
 
+/** Deeper than any real template; beyond it the parser and the walk below would recurse without bound. */
+export const MAX_TEMPLATE_DEPTH = 32;
+export const MAX_TEMPLATE_LENGTH = 64 * 1024;
+
+/** Block and sub-expression nesting, counted without parsing (linear, no recursion). */
+function nesting(source: string): number {
+  let blocks = 0;
+  let parens = 0;
+  let deepest = 0;
+  let inMustache = false;
+  for (let i = 0; i < source.length; i++) {
+    if (source.startsWith("{{", i)) {
+      inMustache = true;
+      const sigil = source[i + 2] === "~" ? source[i + 3] : source[i + 2];
+      if (sigil === "#" || sigil === "^") blocks++;
+      else if (sigil === "/") blocks--;
+      i++;
+    } else if (source.startsWith("}}", i)) {
+      inMustache = false;
+      parens = 0;
+      i++;
+    } else if (inMustache && source[i] === "(") parens++;
+    else if (inMustache && source[i] === ")") parens--;
+    deepest = Math.max(deepest, blocks + parens);
+  }
+  return deepest;
+}
+
 function inspect(source: string): TemplateReport {
   const report: TemplateReport = { fields: [], unknownHelpers: [], notAllowed: [] };
+  if (source.length > MAX_TEMPLATE_LENGTH || nesting(source) > MAX_TEMPLATE_DEPTH) {
+    report.error = {
+      message: source.length > MAX_TEMPLATE_LENGTH ? `template is longer than ${MAX_TEMPLATE_LENGTH} characters` : `blocks and sub-expressions nest deeper than ${MAX_TEMPLATE_DEPTH} levels`,
+      line: 1,
+    };
+    return report;
+  }
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parseWithoutProcessing(source);

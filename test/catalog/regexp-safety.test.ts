@@ -50,3 +50,28 @@ describe("regexp safety", () => {
     expect(typeof checkRegexp(quantified).ok).toBe("boolean");
   });
 });
+
+describe("patterns at run time", () => {
+  it("match in linear time even where static analysis cannot see the danger, as ajv runs them", async () => {
+    const { patternMatcher } = await import("../../src/catalog/pattern-engine.js");
+    const { compileSchema } = await import("../../src/catalog/ajv.js");
+    // (a?){n}a{n} backtracks 2^n times in a backtracking engine; scslre does not flag bounded quantifiers.
+    const sneaky = `^${"(?:a?)".repeat(40)}${"a".repeat(40)}$`;
+    expect(patternMatcher(sneaky)("a".repeat(40))).toBe(true);
+    expect(patternMatcher(sneaky)("a".repeat(39) + "b")).toBe(false);
+    const validate = compileSchema({ type: "string", pattern: "^(a+)+$" });
+    expect(validate("a".repeat(100_000) + "!")).toBe(false);
+    expect(validate("a".repeat(100_000))).toBe(true);
+  });
+
+  it("keep JSON Schema's meaning: unanchored patterns match anywhere", async () => {
+    const { patternMatcher } = await import("../../src/catalog/pattern-engine.js");
+    expect(patternMatcher("[0-9]+")("abc123")).toBe(true);
+    expect(patternMatcher("^[0-9]+$")("abc123")).toBe(false);
+  });
+
+  it("refuses, as invalid, syntax the linear-time engine does not support", () => {
+    const verdict = checkRegexp("^(?<year>\\d{4})-\\k<year>$");
+    expect(verdict.ok).toBe(false);
+  });
+});
