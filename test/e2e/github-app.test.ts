@@ -3,7 +3,10 @@
  * reaches pao as a signed webhook and pao calls the simulator back; the REST API reads the repository through the
  * GitHub snapshot source and admits only callers whose GitHub token can read the repository.
  */
+import { readFileSync } from "node:fs";
+import { stringify } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FAILED } from "../helpers/status-fixtures.js";
 import { commitFiles, openPullRequest } from "../sim/index.js";
 import { sign } from "../sim/webhooks.js";
 import { runUntilExit } from "./server.js";
@@ -140,6 +143,45 @@ describe("the REST API in GitHub App mode", () => {
     expect(blobs).toBe(1);
     // The default branch and (when it exists) the status branch: one recursive listing each.
     expect(trees).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("the GitHub snapshot source", () => {
+  const get = (path: string) => fetch(`${world.pao.api}${path}`, { headers: { authorization: `Bearer ${world.sim.user("reader").token}` } });
+
+  it("sees a status record committed to the status branch, by its push", async () => {
+    const record = stringify({
+      ...FAILED,
+      request_path: "requests/product-team/customer-portal-web.yaml",
+    });
+    commitFiles(world.sim, world.repo, "pao-status", { [`status/${FAILED.request_id}.yaml`]: record }, { message: "status" });
+    const answer = await until(async () => {
+      const r = await get(`/requests/${FAILED.request_id}`);
+      return r.status === 200 ? ((await r.json()) as { status: string }) : undefined;
+    }, "the status record in the API");
+    expect(answer.status).toBe("failed");
+  });
+
+  it("re-reads the repository on POST /admin/catalog/refresh, even without a push webhook", async () => {
+    const text = readFileSync("catalog/messaging/kafka-topic.yaml", "utf8");
+    commitFiles(world.sim, world.repo, "main", { "catalog/messaging/kafka-topic.yaml": text.replace("A topic on the shared Kafka cluster", "A topic, refreshed") }, { push: false });
+    const before = (await (await get("/catalog/items/kafka-topic")).json()) as { description: string };
+    expect(before.description).toBe("A topic on the shared Kafka cluster");
+    const refresh = await fetch(`${world.pao.api}/admin/catalog/refresh`, { method: "POST", headers: { authorization: `Bearer ${world.sim.user("reader").token}` } });
+    expect(refresh.status).toBe(200);
+    const after = (await (await get("/catalog/items/kafka-topic")).json()) as { description: string };
+    expect(after.description).toBe("A topic, refreshed");
+  });
+
+  it("asks GitHub about a token once, then answers from its short cache", async () => {
+    const token = world.sim.user("platform-lead").token;
+    const checks = () => world.sim.calls.filter((c) => c.operationId === "repos/get" && c.caller === "user").length;
+    const before = checks();
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${world.pao.api}/catalog/items`, { headers: { authorization: `Bearer ${token}` } });
+      expect(r.status).toBe(200);
+    }
+    expect(checks() - before).toBe(1);
   });
 });
 
