@@ -290,21 +290,11 @@ function rebaseRepository(sim: Simulator, repo: SimRepo, example: unknown): Json
  * userPayload with URLs that stay URLs for bots: GitHub escapes `[bot]` in API URLs (`/users/pao-sim%5Bbot%5D`)
  * and links a bot's page to its app (`/apps/pao-sim`).
  */
-export function userJson(sim: Simulator, login: string): Json {
-  const user = userPayload(sim, login);
-  if (!/[^A-Za-z0-9-]/.test(login)) return user;
-  const escaped = encodeURIComponent(login);
-  const fixed: Json = {};
-  for (const [key, value] of Object.entries(user)) {
-    fixed[key] = typeof value === "string" && (key === "url" || key.endsWith("_url")) ? value.split(`/${login}`).join(`/${escaped}`) : value;
-  }
-  if (login.endsWith("[bot]")) fixed["html_url"] = `${sim.origin}/apps/${encodeURIComponent(login.slice(0, -"[bot]".length))}`;
-  return fixed;
-}
+/** A user as GitHub's answers and payloads show one (payloads.ts escapes logins such as `pao[bot]`). */
+export const userJson = userPayload;
 
-/** The repository, installation and sender of a payload (envelope, with userJson's sender). */
 function envelopeOf(sim: Simulator, repo: SimRepo, sender: string): Json {
-  return { ...envelope(sim, repo, sender), sender: userJson(sim, sender) };
+  return envelope(sim, repo, sender);
 }
 
 function appJson(sim: Simulator, example: unknown): Json {
