@@ -39,6 +39,11 @@ export function ratioRow(kase: string, metric: string, ratio: number, limit: num
   return { case: kase, metric, value: `${ratio.toFixed(digits)}x`, target: `<= ${Number.isInteger(limit) ? limit.toFixed(1) : limit}`, verdict: ratio <= limit ? "PASS" : "MISS" };
 }
 
+/** A ratio against a ">= limit" target (higher is better, e.g. throughput relative to a baseline). */
+export function atLeastRow(kase: string, metric: string, ratio: number, limit: number, digits = 2): Row {
+  return { case: kase, metric, value: `${ratio.toFixed(digits)}x`, target: `>= ${Number.isInteger(limit) ? limit.toFixed(1) : limit}`, verdict: ratio >= limit ? "PASS" : "MISS" };
+}
+
 export function formatTable(rows: readonly Row[], benchmarkColumn?: readonly string[]): string {
   const header = [...(benchmarkColumn ? ["benchmark"] : []), "case", "metric", "value", "target", "result"];
   const body = rows.map((r, i) => [...(benchmarkColumn ? [benchmarkColumn[i] ?? ""] : []), r.case, r.metric, r.value, r.target ?? "", r.verdict ?? ""]);

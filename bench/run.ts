@@ -13,10 +13,11 @@
  */
 import { availableParallelism, cpus, platform, release } from "node:os";
 import { performance } from "node:perf_hooks";
+import { apiBenchmark } from "./api.js";
 import { catalogLoadBenchmark } from "./catalog-load.js";
 import { formatTable, type Benchmark, type BenchmarkReport } from "./report.js";
 
-const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark, apiBenchmark];
 
 interface Args {
   names: string[];

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { RateLimitConfig } from "../config.js";
 import type { SnapshotSource } from "../repo/snapshot.js";
+import { AnswerCache, type CachedAnswer } from "./answer-cache.js";
 import { CursorCodec } from "./cursor.js";
 import { openApiDocument } from "./openapi.js";
 import { ApiProblem } from "./problem.js";
@@ -37,6 +38,7 @@ const OPEN_PATHS = new Set(["/health"]);
 export function createApiRouter(deps: ApiDeps): express.Router {
   const router = express.Router({ strict: false });
   const cursors = deps.cursors ?? new CursorCodec();
+  const answers = new AnswerCache();
   const context = (): ViewContext => ({ snapshot: deps.source.current(), timeZone: deps.timeZone, cursors, base: API_BASE, version: deps.version });
 
   router.use(
@@ -102,6 +104,10 @@ export function createApiRouter(deps: ApiDeps): express.Router {
     return async (req: Request, res: Response, next: NextFunction) => {
       try {
         const method = req.method === "HEAD" ? "GET" : req.method;
+        if (method === "GET" && route.get?.run && !route.get.volatile) {
+          const hit = answers.get(deps.source.current().id, req.originalUrl);
+          if (hit) return sendAnswer(req, res, hit);
+        }
         if (method === "OPTIONS") {
           res.setHeader("Allow", allow);
           res.status(204).end();
@@ -137,13 +143,11 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         const answer = op.run!(ctx, { params: req.params as Record<string, string>, query, body });
         if (method === "GET") {
           // The answer is a function of the snapshot (two commits) and the URL, so that is the entity tag.
-          const etag = `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`;
-          res.setHeader("ETag", etag);
-          res.setHeader("Cache-Control", "no-cache");
-          if (matchesEtag(req.headers["if-none-match"], etag)) {
-            res.status(304).end();
-            return;
-          }
+          const body = Buffer.from(JSON.stringify(answer));
+          if (op.volatile) return sendAnswer(req, res, { etag: `"${digest(body.toString("latin1")).slice(0, 32)}"`, body });
+          const cached = { etag: `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`, body };
+          answers.set(ctx.snapshot.id, req.originalUrl, cached);
+          return sendAnswer(req, res, cached);
         }
         res.json(answer);
       } catch (error) {
@@ -163,6 +167,16 @@ const openApiRoute: Route = {
     run: () => openApiDocument(),
   },
 };
+
+function sendAnswer(req: Request, res: Response, answer: CachedAnswer): void {
+  res.setHeader("ETag", answer.etag);
+  res.setHeader("Cache-Control", "no-cache");
+  if (matchesEtag(req.headers["if-none-match"], answer.etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.type("application/json").send(answer.body);
+}
 
 function allowed(route: Route): string {
   const methods: string[] = [];

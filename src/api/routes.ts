@@ -24,6 +24,8 @@ export interface Operation {
   effect?: "refresh";
   /** A write of seed 000 that is done the GitOps way: answered 405 with how to do it. */
   gitops?: string;
+  /** The answer says more than the snapshot (health tells when it was read): not cached, tagged by its body. */
+  volatile?: boolean;
 }
 
 export interface Route {
@@ -194,7 +196,7 @@ export const ROUTES: Route[] = [
   },
   {
     path: "/health",
-    get: op({ summary: "Health (5.2); needs no credentials", query: none, response: S.Health, run: (ctx) => health(ctx) }),
+    get: { ...op({ summary: "Health (5.2); needs no credentials", query: none, response: S.Health, run: (ctx) => health(ctx) }), volatile: true },
   },
 ];
 
