@@ -4,6 +4,7 @@
  */
 import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostic-codes.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { LoadedYaml, PathSegment } from "./yaml/load.js";
 import { dottedPath } from "./yaml/path.js";
@@ -37,7 +38,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
     const at = doc.locate(path);
     const base = { severity: "error" as const, file: doc.file, ...atOf(at), path: dottedPath(path) };
     const last = path[path.length - 1];
-    if (issue.code === "invalid_type" && value === undefined) {
+    if (value === undefined && path.length > 0 && issue.code !== "custom") {
       missingPaths[out.length] = JSON.stringify(path);
       out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'` });
     } else if (issue.code === "invalid_type") {
@@ -75,7 +76,10 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
         issue.origin === "array" ? " entries" : issue.origin === "string" ? " characters" : "";
       out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}must be ${bound} ${limit}${unit}` });
     } else {
-      out.push({ ...base, code: "schema-invalid-value", message: `${where(path)}${lowerFirst(issue.message)}` });
+      // A refinement may name its own code (version-invalid, range-invalid).
+      const own = issue.code === "custom" ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+      const code = typeof own === "string" && own in DIAGNOSTIC_CODES ? (own as DiagnosticCode) : "schema-invalid-value";
+      out.push({ ...base, code, message: `${where(path)}${lowerFirst(issue.message)}` });
     }
   }
   return out.filter((d, i) => !(d.code === "schema-missing-field" && misspelt.has(missingPaths[i] ?? "")));

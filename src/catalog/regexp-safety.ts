@@ -41,20 +41,12 @@ function judge(pattern: string): RegexpVerdict {
       hint: "patterns are ECMAScript regular expressions with the u flag, as JSON Schema uses them",
     };
   }
-  const unsupported = re2Rejects(pattern);
-  if (unsupported !== null) {
-    return {
-      ok: false,
-      code: "regexp-invalid",
-      reason: `uses syntax that pao's linear-time pattern engine (RE2) does not support: ${unsupported}`,
-      hint: "use plain classes, groups, alternation and quantifiers; backreferences and lookaround are not available",
-    };
-  }
   const parser = new RegExpParser({ ecmaVersion: 2024 });
-  const parsed = parser.parseLiteral(`/${pattern.replace(/\//g, "\\/")}/u`);
+  // The pattern alone, not a /literal/: slashes and line breaks in it are then just characters.
+  const parsed = { pattern: parser.parsePattern(pattern, 0, pattern.length, { unicode: true }), flags: parser.parseFlags("u") };
   const refused: string[] = [];
   let ambiguous = false;
-  visitRegExpAST(parsed, {
+  visitRegExpAST(parsed.pattern, {
     onBackreferenceEnter: () => void refused.push("backreferences"),
     onAssertionEnter: (node) => {
       if (node.kind === "lookahead" || node.kind === "lookbehind") refused.push(node.kind);
@@ -69,6 +61,15 @@ function judge(pattern: string): RegexpVerdict {
       code: "regexp-unsafe",
       reason: `uses ${[...new Set(refused)].join(" and ")}, which can make matching take exponential time`,
       hint: "rewrite the pattern without them; split the rule into min_length, max_length and a simpler pattern",
+    };
+  }
+  const unsupported = re2Rejects(pattern);
+  if (unsupported !== null) {
+    return {
+      ok: false,
+      code: "regexp-invalid",
+      reason: `uses syntax that pao's linear-time pattern engine (RE2) does not support: ${unsupported}`,
+      hint: "use plain classes, groups, alternation and quantifiers",
     };
   }
   if (ambiguous) {

@@ -24,12 +24,18 @@ export const DefinitionName = z
 
 export const Version = z
   .string()
-  .refine(isVersion, "not a semantic version; write MAJOR.MINOR.PATCH such as 1.2.0 (pre-release and build allowed)")
+  .refine(isVersion, {
+    message: "not a semantic version; write MAJOR.MINOR.PATCH such as 1.2.0 (pre-release and build allowed)",
+    params: { code: "version-invalid" },
+  })
   .describe("Semantic version, e.g. 1.2.0 or 2.1.0-beta.1+build.20250816");
 
 export const VersionRange = z
   .string()
-  .refine((s) => parseRange(s) !== null, "not a version range; write e.g. '>=2.0.0' or '>=2.0.0, <3.0.0'")
+  .refine((s) => parseRange(s) !== null, {
+    message: "not a version range; write e.g. '>=2.0.0' or '>=2.0.0, <3.0.0'",
+    params: { code: "range-invalid" },
+  })
   .describe("A semver range; a comma means both, e.g. '>=2.0.0, <3.0.0'");
 
 export const FieldName = z

@@ -15,6 +15,7 @@ export interface WorkflowFile {
   /** Paths of `run:` scripts that expand an input directly. */
   inputsInRun: PathSegment[][];
   locate: LoadedYaml["locate"];
+  source: LoadedYaml["source"];
 }
 
 /** Whether a script holds an expression `${{ ... }}` that reads `inputs` (or `github.event.inputs`). Linear time. */
@@ -41,7 +42,7 @@ export function analyseWorkflow(file: string, text: string): { workflow?: Workfl
   }
   const inputsInRun: PathSegment[][] = [];
   findRunExpansions(root, [], inputsInRun);
-  return { workflow: { file, inputs, inputsInRun, locate: loaded.doc.locate }, diagnostics: [] };
+  return { workflow: { file, inputs, inputsInRun, locate: loaded.doc.locate, source: loaded.doc.source }, diagnostics: [] };
 }
 
 /** The diagnostics of a workflow that the catalog uses as an executor. */
@@ -83,11 +84,24 @@ export function checkExecutorWorkflow(workflow: WorkflowFile): Diagnostic[] {
       severity: "error",
       message: "a run: script expands ${{ inputs.* }} directly, so a requester's text would run as shell code",
       file: workflow.file,
-      ...at(path),
+      ...expressionPosition(workflow, path),
       hint: "pass the value through env: (PAO_PAYLOAD: ${{ inputs.pao_payload }}) and use \"$PAO_PAYLOAD\" in the script",
     });
   }
   return out;
+}
+
+/** Where in a run: script the first input expansion is: the script starts at its `|` or its first character. */
+function expressionPosition(workflow: WorkflowFile, path: PathSegment[]): { line: number; column: number } {
+  const start = workflow.locate(path);
+  const raw = workflow.source(path);
+  const index = raw?.search(/\$\{\{[^}]*\binputs\s*[.[]/) ?? -1;
+  if (raw === undefined || index < 0) return start;
+  const before = raw.slice(0, index);
+  const newlines = before.split("\n").length - 1;
+  return newlines === 0
+    ? { line: start.line, column: start.column + index }
+    : { line: start.line + newlines, column: index - before.lastIndexOf("\n") };
 }
 
 function findRunExpansions(node: unknown, path: PathSegment[], out: PathSegment[][]): void {

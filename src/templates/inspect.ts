@@ -79,8 +79,13 @@ function inspect(source: string): TemplateReport {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const line = /line (\d+)/.exec(message);
-    const firstLine = message.split("\n").filter((l) => l.trim() !== "" && !/^[-^ ]*$/.test(l) && !l.startsWith("..."));
-    report.error = { message: firstLine[firstLine.length - 1] ?? message, line: line ? Number(line[1]) : 1 };
+    const got = /got '([^']+)'/.exec(message)?.[1];
+    const near = /Parse error on line \d+:\n(.*)\n/.exec(message)?.[1]?.trim();
+    // Handlebars lists every token it would have taken; the place and what it found say more.
+    const plain = near
+      ? `near '${near}'${got ? `: unexpected ${got === "EOF" ? "end of template" : got === "INVALID" ? "text (an unbalanced {{ or }}?)" : got.toLowerCase().replace(/_/g, " ")}` : ""}`
+      : message.split("\n")[0]!;
+    report.error = { message: plain, line: line ? Number(line[1]) : 1 };
     return report;
   }
   const fields = new Set<string>();

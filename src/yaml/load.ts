@@ -4,7 +4,7 @@
  * duplicate keys, multiple documents and prototype-polluting keys are errors. The result is plain data plus a way
  * to find the line and column of any path in it, so later layers can point at what they reject.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, Position } from "../diagnostics.js";
 import { depthUpperBound, measureDepth } from "./depth.js";
 import { dottedPath } from "./path.js";
@@ -74,15 +74,19 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
     );
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
-  const at = (offset: number): Position => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  // Positions come from the text itself: after an error the parser's own line count can lag behind.
+  let starts: number[] | undefined;
+  const at = (offset: number): Position => positionAt((starts ??= lineStarts(text)), offset);
 
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
+    const refined = refineError(text, error.pos[0], error.message);
+    if (refined) {
+      const p = at(refined.offset);
+      diagnostics.push({ code: refined.code, severity: "error", message: refined.message, file, line: p.line, column: p.column, hint: refined.hint });
+      continue;
+    }
     const code =
       error.code === "DUPLICATE_KEY"
         ? "yaml-duplicate-key"
@@ -92,7 +96,11 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
             ? "yaml-too-deep"
             : "yaml-syntax";
     const message =
-      code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : lowerFirst(error.message);
+      code === "yaml-multiple-documents"
+        ? "a file holds exactly one YAML document; found more than one"
+        : code === "yaml-duplicate-key"
+          ? `the key '${keyAt(text, error.pos[0])}' appears twice in this mapping`
+          : lowerFirst(error.message);
     const hint =
       code === "yaml-duplicate-key"
         ? "remove one of the two entries; YAML would otherwise keep only one silently"
@@ -184,12 +192,9 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
  * kept for every file: a catalog of thousands of valid files then holds only their text and values.
  */
 function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
-  let parsed: { doc: Document; lineCounter: LineCounter } | undefined;
+  let parsed: { doc: Document; starts: number[] } | undefined;
   const ensure = () => {
-    if (!parsed) {
-      const lineCounter = new LineCounter();
-      parsed = { doc: parseDocument(text, { ...PARSE_OPTIONS, lineCounter }), lineCounter };
-    }
+    parsed ??= { doc: parseDocument(text, PARSE_OPTIONS), starts: lineStarts(text) };
     return parsed;
   };
   /** The node at `path`, or its deepest existing ancestor, and the offset of the key that led to it. */
@@ -225,8 +230,7 @@ function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
     locate: (path, options = {}) => {
       const { node, keyOffset } = find(path);
       const offset = options.key && keyOffset !== undefined ? keyOffset : (node?.range?.[0] ?? keyOffset ?? 0);
-      const p = ensure().lineCounter.linePos(offset);
-      return { line: p.line, column: p.col };
+      return positionAt(ensure().starts, offset);
     },
     source: (path) => {
       const { node, complete } = find(path);
@@ -234,6 +238,64 @@ function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
       return complete && range ? text.slice(range[0], range[1]) : undefined;
     },
   };
+}
+
+/**
+ * Some of the parser's errors point where it gave up rather than where the mistake is, or speak of its internals.
+ * These say what a person would look for: the bracket that is never closed, the key that is a collection.
+ */
+function refineError(text: string, offset: number, message: string): { code: Diagnostic["code"]; message: string; offset: number; hint: string } | null {
+  const unclosed = /^Flow (sequence|mapping) in block collection must be sufficiently indented and end with a ([\]}])/.exec(message);
+  if (unclosed) {
+    const open = unclosed[2] === "]" ? "[" : "{";
+    let depth = 0;
+    for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+      const c = text[i];
+      if (c === unclosed[2]) depth++;
+      else if (c === open && depth-- === 0) {
+        return { code: "yaml-syntax", message: `this ${unclosed[1]} is never closed with '${unclosed[2]}'`, offset: i, hint: `add the closing '${unclosed[2]}' on the same line` };
+      }
+    }
+    return null;
+  }
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const lineEnd = text.indexOf("\n", offset);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  if (message.startsWith("Map comment with trailing content") && /^\s*[[{].*[\]}]\s*:/.test(line)) {
+    return {
+      code: "yaml-complex-key",
+      message: "mapping keys must be plain scalars; this key is a flow collection",
+      offset: lineStart + line.search(/\S/),
+      hint: "use a plain name as the key",
+    };
+  }
+  return null;
+}
+
+/** The key written at an offset, up to its colon. */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200);
+  const colon = rest.search(/:(\s|$)/);
+  return (colon === -1 ? rest.split("\n")[0]! : rest.slice(0, colon)).trim().replace(/^["']|["']$/g, "");
+}
+
+/** Offsets at which each line starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset. */
+function positionAt(starts: readonly number[], offset: number): Position {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
 function lowerFirst(s: string): string {

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { PathSegment } from "../../yaml/load.js";
 import { ACTION_TYPES } from "../action-types.js";
 import type { Action } from "../schema.js";
-import { suggestion, where } from "../../schema-diagnostics.js";
+import { suggestion, valueAt, where } from "../../schema-diagnostics.js";
 import type { Reporter } from "./reporter.js";
 import { checkTemplateValue } from "./templates.js";
 
@@ -25,7 +25,11 @@ export function checkActions(actions: readonly Action[], base: readonly PathSegm
       for (const issue of (shape.error as z.ZodError).issues) {
         const path = issue.path.filter((p): p is PathSegment => typeof p === "string" || typeof p === "number");
         const target = action.template === undefined ? [...at, "type"] : [...at, "template", ...path];
-        r.report("action-template-invalid", target, `${action.type} template: ${where(path)}${issue.message}`, {
+        const missing = valueAt(action.template ?? {}, path) === undefined;
+        const message = missing
+          ? `a ${action.type} action needs template.${path.join(".")}`
+          : `${action.type} template: ${where(path)}${issue.message.replace(/^Invalid input: /, "")}`;
+        r.report("action-template-invalid", target, message, {
           hint: action.type === "GitHubWorkflow" ? "give template.workflow (a file in .github/workflows) and template.inputs" : undefined,
         });
       }

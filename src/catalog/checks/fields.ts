@@ -11,6 +11,10 @@ import type { Reporter } from "./reporter.js";
 
 const VALIDATION_PROPERTIES: readonly ValidationProperty[] = ["min_length", "max_length", "regexp", "min_value", "max_value", "oneof"];
 
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
 export function checkFields(fields: readonly Field[], base: readonly PathSegment[], r: Reporter): void {
   const byName = new Map<string, Field>();
   fields.forEach((field, i) => {
@@ -27,7 +31,10 @@ export function checkFields(fields: readonly Field[], base: readonly PathSegment
       if (field[property] !== undefined && !spec.properties.includes(property)) {
         r.report("field-property-not-applicable", [...at, property], `${property} does not apply to a field of type ${field.type}`, {
           key: true,
-          hint: spec.properties.length > 0 ? `a ${field.type} field takes ${spec.properties.join(", ")}` : `a ${field.type} field takes only ${COMMON_FIELD_PROPERTIES.join(", ")}`,
+          hint:
+            spec.properties.length > 0
+              ? `${article(field.type)} field takes ${spec.properties.join(", ")}`
+              : `${article(field.type)} field takes only ${COMMON_FIELD_PROPERTIES.join(", ")}`,
         });
       }
     }
