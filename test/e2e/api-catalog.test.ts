@@ -591,7 +591,7 @@ describe("5.3 validate a definition", () => {
     }
     expect(answer.body.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ code: "schema-invalid-value", field: "version" }),
+        expect.objectContaining({ code: "version-invalid", field: "version" }),
         expect.objectContaining({ code: "schema-invalid-value", field: "presentation.fields[0].type", hint: "did you mean 'string'?" }),
       ]),
     );
