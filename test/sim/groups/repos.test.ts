@@ -545,6 +545,21 @@ describe("faults", () => {
     expect((await octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", params)).status).toBe(201);
   });
 
+  it("answers injected server errors (5xx) on one route only, as many times as asked", async () => {
+    const r = repo();
+    const octokit = installation(r);
+    sim.fault({ match: "git/get-ref", status: 502, times: 2 });
+    sim.fault({ match: "repos/get-branch", status: 503 });
+    const ref = () => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...at(r), ref: "heads/main" });
+    expect((await failure(ref())).status).toBe(502);
+    expect((await failure(ref())).status).toBe(502);
+    expect((await ref()).status).toBe(200);
+    expect((await failure(octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...at(r), branch: "main" }))).status).toBe(503);
+    expect((await octokit.request("GET /repos/{owner}/{repo}", at(r))).status).toBe(200);
+    sim.clearFaults();
+    expect((await octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...at(r), branch: "main" })).status).toBe(200);
+  });
+
   it("answers a secondary rate limit with retry-after, and adds latency", async () => {
     const r = repo();
     const octokit = installation(r);
