@@ -1059,6 +1059,21 @@ function sortBy<T>(items: T[], key: (item: T) => string | number, direction: str
   });
 }
 
+/** Applies a PATCH's title and body to a pull request or issue; returns the `changes` of the edited webhook. */
+function editTitleAndBody(target: { title: string; body: string | null }, body: Json): Json {
+  const changes: Json = {};
+  const title = optionalString(body, "title");
+  if (title !== undefined && title !== target.title) {
+    changes["title"] = { from: target.title };
+    target.title = title;
+  }
+  if ("body" in body && (typeof body["body"] === "string" || body["body"] === null) && body["body"] !== target.body) {
+    changes["body"] = { from: target.body ?? "" };
+    target.body = body["body"] as string | null;
+  }
+  return changes;
+}
+
 export const conversationGroup: Record<string, Handler> = {
   // --- pull requests -------------------------------------------------------------------------------------------
 
@@ -1093,16 +1108,7 @@ export const conversationGroup: Record<string, Handler> = {
     const pull = pullOf(repo, req.params["pull_number"]);
     const login = actor(sim, req, repo, "write", pull.user)!;
     const body = bodyOf(req);
-    const changes: Json = {};
-    const title = optionalString(body, "title");
-    if (title !== undefined && title !== pull.title) {
-      changes["title"] = { from: pull.title };
-      pull.title = title;
-    }
-    if ("body" in body && (typeof body["body"] === "string" || body["body"] === null) && body["body"] !== pull.body) {
-      changes["body"] = { from: pull.body ?? "" };
-      pull.body = body["body"] as string | null;
-    }
+    const changes = editTitleAndBody(pull, body);
     const baseRef = optionalString(body, "base");
     if (baseRef !== undefined && baseRef !== pull.base.ref) {
       const tip = repo.refs.get(`heads/${baseRef}`);
@@ -1279,16 +1285,7 @@ export const conversationGroup: Record<string, Handler> = {
     const issue = issueOf(repo, req.params["issue_number"]);
     const login = actor(sim, req, repo, "triage", issue.user)!;
     const body = bodyOf(req);
-    const changes: Json = {};
-    const title = optionalString(body, "title");
-    if (title !== undefined && title !== issue.title) {
-      changes["title"] = { from: issue.title };
-      issue.title = title;
-    }
-    if ("body" in body && (typeof body["body"] === "string" || body["body"] === null) && body["body"] !== issue.body) {
-      changes["body"] = { from: issue.body ?? "" };
-      issue.body = body["body"] as string | null;
-    }
+    const changes = editTitleAndBody(issue, body);
     if (Object.keys(changes).length > 0) {
       touch(sim, repo, issue.number);
       const pull = repo.pulls.get(issue.number);
