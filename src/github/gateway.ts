@@ -172,6 +172,11 @@ export class GitHubGateway {
     return Number(id);
   }
 
+  /** Forgets every cached blob but these (the ones the current snapshot is made of), so the cache cannot grow without bound. */
+  retainBlobs(shas: ReadonlySet<string>): void {
+    for (const sha of this.blobs.keys()) if (!shas.has(sha)) this.blobs.delete(sha);
+  }
+
   /** How many blobs are cached (for tests and metrics). */
   get cachedBlobs(): number {
     return this.blobs.size;

@@ -27,7 +27,7 @@ function wanted(entry: TreeEntry): boolean {
 export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHubSource> {
   const loader = new CatalogLoader();
   const repository = await gateway.repository();
-  const commitDates = new Map<string, Date>();
+  let lastCommit: { sha: string; date: Date } | undefined;
   let snapshot = await read();
 
   async function read(): Promise<Snapshot> {
@@ -42,11 +42,9 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
     const statusFiles = await Promise.all(statusEntries.map(async (e) => ({ path: e.path, text: await gateway.blob(e.sha) })));
     const records = parseStatusRecords(statusFiles);
 
-    let updated = defaultCommit ? commitDates.get(defaultCommit) : undefined;
-    if (defaultCommit && !updated) {
-      updated = await gateway.commitDate(defaultCommit);
-      commitDates.set(defaultCommit, updated);
-    }
+    gateway.retainBlobs(new Set([...entries, ...statusEntries].map((e) => e.sha)));
+    if (defaultCommit && lastCommit?.sha !== defaultCommit) lastCommit = { sha: defaultCommit, date: await gateway.commitDate(defaultCommit) };
+    const updated = defaultCommit ? lastCommit?.date : undefined;
     return {
       id: snapshotId(defaultCommit ?? "none", statusCommit),
       catalog,
