@@ -172,6 +172,53 @@ export class GitHubGateway {
     return Number(id);
   }
 
+  /**
+   * Commits files on a branch as one commit, compare-and-swap: the ref moves only if it still points where it did
+   * when the commit was made (no force), else GitHub answers 422 and this returns "conflict" for the caller to
+   * retry on fresh state. A branch that does not exist yet is created with a root commit.
+   */
+  async commitFiles(branch: string, parent: string | null, files: ReadonlyMap<string, string>, message: string): Promise<string | "conflict"> {
+    const base = parent ? (await this.octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner: this.owner, repo: this.repo, commit_sha: parent })).data.tree.sha : undefined;
+    const { data: tree } = await this.octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+      owner: this.owner,
+      repo: this.repo,
+      ...(base ? { base_tree: base } : {}),
+      tree: [...files].map(([path, content]) => ({ path, mode: "100644" as const, type: "blob" as const, content })),
+    });
+    const { data: commit } = await this.octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+      owner: this.owner,
+      repo: this.repo,
+      message,
+      tree: tree.sha,
+      parents: parent ? [parent] : [],
+    });
+    try {
+      // Our own compare-and-swap: a retry by the client would only repeat a refused swap.
+      if (parent) {
+        await this.octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+          owner: this.owner,
+          repo: this.repo,
+          ref: `heads/${branch}`,
+          sha: commit.sha,
+          force: false,
+          request: { retries: 0 },
+        });
+      } else {
+        await this.octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+          owner: this.owner,
+          repo: this.repo,
+          ref: `refs/heads/${branch}`,
+          sha: commit.sha,
+          request: { retries: 0 },
+        });
+      }
+    } catch (error) {
+      if ((error as { status?: number }).status === 422) return "conflict";
+      throw error;
+    }
+    return commit.sha;
+  }
+
   /** Forgets every cached blob but these (the ones the current snapshot is made of), so the cache cannot grow without bound. */
   retainBlobs(shas: ReadonlySet<string>): void {
     for (const sha of this.blobs.keys()) if (!shas.has(sha)) this.blobs.delete(sha);

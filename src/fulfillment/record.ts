@@ -1,0 +1,65 @@
+/**
+ * A request's first status record, made from what validation and planning found. Pure: the time is given, the
+ * request id is derived, so the same event always yields the same record.
+ */
+import type { AnyDefinition } from "../catalog/model.js";
+import type { Plan } from "./plan.js";
+import type { StatusRecord } from "./status-record.js";
+
+const KIND = { CatalogItem: "catalog_item", CatalogBundle: "catalog_bundle", UpdateItem: "update_item", UpdateOperation: "update_operation" } as const;
+
+export interface NewRecordInput {
+  requestId: string;
+  definition: AnyDefinition;
+  parameters: Record<string, unknown>;
+  plan: Plan;
+  requester: { user_id: string; team?: string | undefined };
+  pullRequest: number | null;
+  requestPath: string;
+  /** ISO 8601 instant. */
+  now: string;
+  needsApproval: boolean;
+}
+
+export function newStatusRecord(input: NewRecordInput): StatusRecord {
+  return {
+    request_id: input.requestId,
+    status: input.needsApproval ? "awaiting_approval" : "submitted",
+    kind: KIND[input.definition.kind],
+    name: input.definition.name,
+    version: input.definition.version,
+    parameters: input.parameters,
+    requester: { user_id: input.requester.user_id, team: input.requester.team ?? null },
+    created_at: input.now,
+    updated_at: input.now,
+    pull_request: input.pullRequest,
+    request_path: input.requestPath,
+    fulfillment: {
+      execution_mode: input.plan.execution_mode,
+      retry_policy: {
+        max_attempts: input.plan.retry_policy.max_attempts,
+        backoff_strategy: input.plan.retry_policy.backoff_strategy,
+        initial_delay: input.plan.retry_policy.initial_delay ?? null,
+      },
+      steps: input.plan.steps.map((s) => ({
+        step_id: s.step_id,
+        name: s.name,
+        type: s.type,
+        status: "pending",
+        depends_on: s.depends_on,
+        attempts: [],
+        outputs: {},
+        verification: s.action.verification ?? null,
+      })),
+      can_resume: false,
+      can_abort: true,
+      tickets: [],
+    },
+  };
+}
+
+/** Whether a request must wait for an approving review: the item asks for it, or the update is destructive. */
+export function needsApproval(definition: AnyDefinition): boolean {
+  if (definition.body.approval?.required) return true;
+  return (definition.kind === "UpdateItem" || definition.kind === "UpdateOperation") && definition.body.targets.destructive;
+}

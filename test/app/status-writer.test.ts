@@ -1,0 +1,97 @@
+/** Status records reach the status branch as GitHub sees it: one commit per batch, compare-and-swap, nothing lost. */
+import { Octokit } from "octokit";
+import { parse } from "yaml";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { StatusWriter, gitBlobSha, recordPath, recordText } from "../../src/app/status-writer.js";
+import { StatusRecord } from "../../src/fulfillment/status-record.js";
+import { GitHubGateway } from "../../src/github/gateway.js";
+import { commitFiles, createRepository, startSimulator, type Simulator } from "../sim/index.js";
+import type { SimRepo } from "../sim/state.js";
+import { FAILED } from "../helpers/status-fixtures.js";
+
+let sim: Simulator;
+let counter = 0;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim.stop();
+});
+afterEach(() => {
+  expect(sim.violations).toEqual([]);
+});
+
+function world(): { repo: SimRepo; gateway: GitHubGateway } {
+  const repo = createRepository(sim, { owner: "acme", name: `catalog-${++counter}` });
+  const { token } = sim.issueInstallationToken(repo.installationId);
+  const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
+  return { repo, gateway: new GitHubGateway(octokit, repo.owner, repo.name) };
+}
+
+const record = (id: string, status: "submitted" | "failed" = "submitted") => StatusRecord.parse({ ...FAILED, request_id: id, status });
+const fileOn = (repo: SimRepo, branch: string, path: string) => {
+  const head = repo.refs.get(`heads/${branch}`);
+  return head ? repo.store.fileAt(head, path)?.content.toString("utf8") : undefined;
+};
+const creates = () => sim.calls.filter((c) => c.operationId === "git/create-commit").length;
+
+describe("the status writer", () => {
+  it("creates the status branch with a root commit when it is missing, holding a record that validates", async () => {
+    const { repo, gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    const sha = await writer.write(record("req-aaaaaaaaaaaa"));
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(repo.refs.get("heads/pao-status")).toBe(sha);
+    expect(repo.store.getCommit(sha!).parents).toEqual([]);
+    const text = fileOn(repo, "pao-status", recordPath("req-aaaaaaaaaaaa"))!;
+    expect(StatusRecord.safeParse(parse(text)).success).toBe(true);
+    expect(repo.refs.get("heads/main")).not.toBe(sha);
+  });
+
+  it("never commits a record that did not change", async () => {
+    const { gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    await writer.write(record("req-bbbbbbbbbbbb"));
+    const before = creates();
+    expect(await writer.write(record("req-bbbbbbbbbbbb"))).toBeNull();
+    expect(creates()).toBe(before);
+    expect(gitBlobSha(recordText(record("req-bbbbbbbbbbbb")))).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("coalesces changes that wait together into one commit", async () => {
+    const { repo, gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    const before = creates();
+    const ids = [1, 2, 3, 4, 5, 6].map((n) => `req-${String(n).repeat(12)}`);
+    const shas = await Promise.all(ids.map((id) => writer.write(record(id))));
+    // The first goes out at once; the five queued behind it share the next commit.
+    expect(creates() - before).toBe(2);
+    expect(new Set(shas).size).toBe(2);
+    for (const id of ids) expect(fileOn(repo, "pao-status", recordPath(id))).toBeDefined();
+  });
+
+  it("redoes a write that lost a race on fresh state, keeping the other writer's commit", async () => {
+    const { repo, gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    await writer.write(record("req-cccccccccccc"));
+    // Someone else commits to the branch between our read of it and our swap.
+    let raced = false;
+    const racing = Object.create(gateway) as GitHubGateway;
+    racing.commitFiles = async (branch, parent, files, message) => {
+      if (!raced) {
+        raced = true;
+        commitFiles(sim, repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
+      }
+      return gateway.commitFiles(branch, parent, files, message);
+    };
+    const updates = () => sim.calls.filter((c) => c.operationId === "git/update-ref");
+    const before = updates().length;
+    const sha = await new StatusWriter(racing, "pao-status").write(record("req-cccccccccccc", "failed"));
+    expect(updates().slice(before).map((c) => c.status)).toEqual([422, 200]);
+    expect(repo.refs.get("heads/pao-status")).toBe(sha);
+    expect(fileOn(repo, "pao-status", "status/req-dddddddddddd.yaml")).toBeDefined();
+    expect(parse(fileOn(repo, "pao-status", recordPath("req-cccccccccccc"))!).status).toBe("failed");
+    void writer;
+  });
+});
