@@ -6,7 +6,7 @@ import type { Probot } from "probot";
 import { validateRequestFile } from "../requests/validate.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import type { GitHubSource } from "../repo/github-source.js";
-import { validationCheck, type FileVerdict } from "./render/check-run.js";
+import { checkNote, validationCheck, type FileVerdict } from "./render/check-run.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface AppDeps {
@@ -57,8 +57,8 @@ export async function validatePullRequest(
   });
   const notes: string[] = [];
   if (changed.some((f) => f.path.startsWith("catalog/"))) {
-    notes.push("This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.");
+    notes.push(checkNote("catalog-changed"));
   }
-  if (pr.fork) notes.push("This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.");
+  if (pr.fork) notes.push(checkNote("fork"));
   await deps.gateway.publishCheckRun(pr.headSha, validationCheck(verdicts, notes));
 }

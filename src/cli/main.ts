@@ -9,6 +9,8 @@ import { DIAGNOSTIC_CODES } from "../diagnostic-codes.js";
 import { hasErrors } from "../diagnostics.js";
 import { validateRepository } from "../repo/validate-repository.js";
 import { formatJson, formatText, summary } from "./format.js";
+import { runNew } from "./new.js";
+import { runPlan } from "./plan.js";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -24,6 +26,12 @@ commands:
   validate [dir] [--format text|json]   check the catalog, its executor workflows and the requests in dir
                                         (default: the current directory); exit 1 on any error
   validate --codes                      list every diagnostic code with what it means
+  new <catalog-item> --team T           write requests/<T>/<name>.yaml for the item: defaults filled in,
+      [--version V] [--name N]          required fields marked (default: the highest release, named
+      [--dir repo]                      after the item); never overwrites a file
+  plan <request-file> [--dir repo]      validate a request file against the catalog in repo (default: the
+      [--format text|json]              current directory) and print the steps it would run, each with
+                                        its executor workflow and rendered payload; exit 1 if invalid
   help                                  show this text`;
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -31,6 +39,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   switch (command) {
     case "validate":
       return validate(rest, io);
+    case "new":
+      return runNew(rest, io);
+    case "plan":
+      return runPlan(rest, io);
     case undefined:
     case "help":
     case "--help":

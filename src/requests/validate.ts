@@ -116,6 +116,13 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
       required_items: { catalog_item: string; parameters: Record<string, unknown> }[];
       optional_items: { catalog_item: string; enabled: boolean; parameters: Record<string, unknown> }[];
     };
+    const checkBundleItem = (entry: { catalog_item: string; version: string; parameters?: Record<string, unknown> | undefined }, given: Record<string, unknown>, at: PathSegment[], prefix = "") => {
+      const item = resolveItem(catalog.items, entry.catalog_item, entry.version);
+      if (!item) return; // the catalog check reports a bundle whose item has no fitting version
+      const fixed = Object.keys(entry.parameters ?? {});
+      const free = item.body.presentation.fields.filter((f) => !fixed.includes(f.name));
+      checkParameters(free, given, at, r, prefix);
+    };
     for (const group of ["required_items", "optional_items"] as const) {
       selections[group].forEach((selection, i) => {
         const entry = definition.body.bundle[group].find((e) => e.catalog_item === selection.catalog_item);
@@ -125,12 +132,16 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
           });
           return;
         }
-        const item = resolveItem(catalog.items, entry.catalog_item, entry.version);
-        if (!item) return; // the catalog check reports a bundle whose item has no fitting version
-        const fixed = Object.keys(entry.parameters ?? {});
-        const free = item.body.presentation.fields.filter((f) => !fixed.includes(f.name));
-        checkParameters(free, selection.parameters, ["item_selections", group, i, "parameters"], r);
+        if (group === "optional_items" && (selection as { enabled?: boolean }).enabled === false) return;
+        checkBundleItem(entry, selection.parameters, ["item_selections", group, i, "parameters"]);
       });
+      // An item the bundle fulfils (every required one, and optional ones on by default) is checked even when the
+      // request does not mention it: its required fields must be filled somewhere.
+      for (const entry of definition.body.bundle[group]) {
+        const mentioned = selections[group].some((s) => s.catalog_item === entry.catalog_item);
+        const enabled = group === "required_items" || ("default_enabled" in entry && entry.default_enabled);
+        if (!mentioned && enabled) checkBundleItem(entry, {}, ["item_selections"], `'${entry.catalog_item}' (not listed under item_selections.${group}): `);
+      }
     }
   } else {
     parameters = checkParameters(definition.body.presentation.fields, body.parameters ?? {}, ["parameters"], r);
@@ -163,7 +174,7 @@ function resolveItem(items: VersionIndex<CatalogItemDefinition>, name: string, r
 }
 
 /** ajv against the fields' schema, defaults applied; read-only fields may not be set by a request. */
-function checkParameters(fields: readonly Field[], given: Record<string, unknown>, base: PathSegment[], r: Reporter): Record<string, unknown> {
+function checkParameters(fields: readonly Field[], given: Record<string, unknown>, base: PathSegment[], r: Reporter, prefix = ""): Record<string, unknown> {
   for (const field of fields) {
     if (field.readonly && Object.prototype.hasOwnProperty.call(given, field.name)) {
       r.report("request-parameter-invalid", [...base, field.name], `'${field.name}' is read-only; the catalog sets it`, { key: true, hint: "remove it from the request" });
@@ -172,7 +183,7 @@ function checkParameters(fields: readonly Field[], given: Record<string, unknown
   const validate = compileSchema(schemaFor(fields));
   const values = structuredClone(given);
   if (!validate(values)) {
-    for (const error of validate.errors ?? []) reportAjvError(error, fields, base, r);
+    for (const error of validate.errors ?? []) reportAjvError(error, fields, base, r, prefix);
   }
   return values;
 }
@@ -187,7 +198,7 @@ function schemaFor(fields: readonly Field[]): Record<string, unknown> {
   return schema;
 }
 
-function reportAjvError(error: ErrorObject, fields: readonly Field[], base: PathSegment[], r: Reporter): void {
+function reportAjvError(error: ErrorObject, fields: readonly Field[], base: PathSegment[], r: Reporter, prefix = ""): void {
   const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   const path: PathSegment[] = [...base, ...segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
   const field = segments[0];
@@ -195,7 +206,7 @@ function reportAjvError(error: ErrorObject, fields: readonly Field[], base: Path
     case "required": {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
       const help = fields.find((f) => f.name === missing)?.help_text;
-      r.report("request-parameter-invalid", base, `missing required parameter '${missing}'`, { hint: help ? `${missing}: ${help}` : undefined });
+      r.report("request-parameter-invalid", base, `${prefix}missing required parameter '${missing}'`, { hint: help ? `${missing}: ${help}` : undefined });
       return;
     }
     case "additionalProperties": {

@@ -77,6 +77,16 @@ describe("pao validate", () => {
     expect(stdout).toContain("requests/product-team/customer-portal-web.yaml:8:13  request-parameter-invalid  'replicas' must be <= 10");
   });
 
+  it("checks the items a bundle fulfils even when the request does not list them", () => {
+    copy = copyExampleRepo();
+    copy.edit("catalog/bundles/full-stack-web-app.yaml", '      parameters:\n        app_name: "{{ solution_name }}-web"\npresentation', "presentation");
+    const { code, stdout } = pao(["validate", copy.dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "request-parameter-invalid  'application-monitoring' (not listed under item_selections.optional_items): missing required parameter 'app_name'",
+    );
+  });
+
   it("answers a usage mistake with exit 2 and the usage text", () => {
     const wrongFormat = pao(["validate", "--format", "xml"]);
     expect(wrongFormat.code).toBe(2);

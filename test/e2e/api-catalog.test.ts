@@ -389,7 +389,7 @@ describe("3.3 and 3.4 bundles", () => {
       ],
       optional_items: [
         { catalog_item: "redis-cache", version: ">=1.1.0", default_enabled: false },
-        { catalog_item: "application-monitoring", version: ">=1.0.0", default_enabled: true },
+        { catalog_item: "application-monitoring", version: ">=1.0.0", default_enabled: true, parameters: { app_name: "{{ solution_name }}-web" } },
       ],
     });
     expect(b.presentation.bundle_fields).toEqual([

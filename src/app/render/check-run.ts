@@ -1,9 +1,13 @@
 /**
  * The `pao` check run of a pull request's validation: a title that says the verdict, a summary that lists each
- * request file, and one annotation per diagnostic on the line it is about.
+ * request file and what to fix, and one annotation per diagnostic on the line it is about. The texts are the
+ * templates of templates.ts; this module only works out what they show.
  */
 import type { Diagnostic } from "../../diagnostics.js";
 import type { CheckAnnotation, CheckRunContent } from "../../github/gateway.js";
+import { compileMarkdown } from "./markdown.js";
+import { CHECK_NOTES, CHECK_SUMMARY, CHECK_TITLE } from "./templates.js";
+import { problemViews, type ProblemView } from "./problems.js";
 
 export const CHECK_NAME = "pao";
 
@@ -14,8 +18,27 @@ export interface FileVerdict {
   orders?: string;
 }
 
+export type CheckNoteKind = keyof typeof CHECK_NOTES;
+
+/** The text of a note the check can carry, for `validationCheck`'s `notes`. */
+export function checkNote(kind: CheckNoteKind): string {
+  return CHECK_NOTES[kind];
+}
+
+interface CheckContext {
+  noFiles: boolean;
+  valid: boolean;
+  fileCount: number;
+  errorCount: number;
+  failingCount: number;
+  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; problems: ProblemView[] }>;
+  notes: string[];
+}
+
+const renderTitle = compileMarkdown<CheckContext>(CHECK_TITLE);
+const renderSummary = compileMarkdown<CheckContext>(CHECK_SUMMARY);
+
 export function validationCheck(files: readonly FileVerdict[], notes: readonly string[] = []): CheckRunContent {
-  const errors = files.reduce((n, f) => n + f.diagnostics.filter((d) => d.severity === "error").length, 0);
   const annotations: CheckAnnotation[] = files.flatMap((f) =>
     f.diagnostics.map((d) => ({
       path: d.file,
@@ -26,18 +49,32 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
       message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
     })),
   );
-  if (files.length === 0) {
-    return { name: CHECK_NAME, title: "No request files", summary: "This pull request adds or changes no file under requests/, so there is nothing to order.", conclusion: "neutral", annotations };
-  }
-  const lines = files.map((f) => {
-    const count = f.diagnostics.filter((d) => d.severity === "error").length;
-    return `- \`${f.path}\`${f.orders ? ` orders ${f.orders}` : ""}: ${count === 0 ? "valid" : `${count} error${count === 1 ? "" : "s"}`}`;
+  const views = files.map((f) => {
+    const errors = f.diagnostics.filter((d) => d.severity === "error").length;
+    return {
+      path: f.path,
+      orders: f.orders ?? null,
+      errors,
+      warnings: f.diagnostics.length - errors,
+      valid: errors === 0,
+      problems: problemViews(f.diagnostics),
+    };
   });
+  const errorCount = views.reduce((n, f) => n + f.errors, 0);
+  const context: CheckContext = {
+    noFiles: files.length === 0,
+    valid: errorCount === 0,
+    fileCount: files.length,
+    errorCount,
+    failingCount: views.filter((f) => !f.valid).length,
+    files: views,
+    notes: [...notes],
+  };
   return {
     name: CHECK_NAME,
-    title: errors === 0 ? `${files.length} valid request${files.length === 1 ? "" : "s"}` : `${errors} error${errors === 1 ? "" : "s"} to fix`,
-    summary: [...lines, ...(notes.length > 0 ? ["", ...notes] : [])].join("\n"),
-    conclusion: errors === 0 ? "success" : "failure",
+    title: renderTitle(context),
+    summary: renderSummary(context),
+    conclusion: files.length === 0 ? "neutral" : errorCount === 0 ? "success" : "failure",
     annotations,
   };
 }

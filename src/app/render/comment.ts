@@ -1,0 +1,149 @@
+/**
+ * The sticky comment: one per pull request, edited in place, found again by its first line (STICKY_MARKER). It
+ * shows, per request file, what is ordered and at which version, the parameters, the plan with what each step runs,
+ * the approval it waits for and the verdict; step statuses make it the live progress once fulfilment runs.
+ *
+ * `RequestCommentView` is the data the app fills; the text is the REQUEST_COMMENT template.
+ */
+import type { ActionType } from "../../catalog/action-types.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { StepStatus } from "../../fulfillment/status-record.js";
+import { compileMarkdown } from "./markdown.js";
+import { problemViews, type ProblemView } from "./problems.js";
+import { REQUEST_COMMENT, STICKY_MARKER } from "./templates.js";
+
+export { STICKY_MARKER };
+
+export type RequestKind = "CatalogItem" | "CatalogBundle" | "UpdateItem" | "UpdateOperation";
+
+export interface RequestCommentView {
+  /** The pull request comes from a fork: its requests are validated, never fulfilled. */
+  fromFork: boolean;
+  /** The pull request also changes `catalog/`, which validation does not use. */
+  catalogChanged: boolean;
+  requests: RequestFileView[];
+}
+
+export interface RequestFileView {
+  /** The request file, relative to the repository root. */
+  file: string;
+  /** The pull request's author. */
+  requester: string;
+  /** What the file orders; null when it could not be read that far. */
+  request: OrderView | null;
+  /** With defaults applied; for a bundle, its bundle parameters. */
+  parameters: ParameterView[];
+  /** Null until the request is valid. */
+  plan: PlanView | null;
+  /** Null when the request needs no approval. */
+  approval: ApprovalView | null;
+  /** Everything validation found; no error means valid. */
+  diagnostics: Diagnostic[];
+}
+
+export interface OrderView {
+  kind: RequestKind;
+  /** The catalog item, bundle or update definition. */
+  name: string;
+  /** As written in the request: exact or a range. */
+  requestedVersion: string;
+  resolvedVersion: string;
+  /** Once the status record has one. */
+  requestId: string | null;
+  /** An update's target: a request file path or a request_id. */
+  target: string | null;
+}
+
+export interface ParameterView {
+  name: string;
+  /** Any JSON value; shown as JSON, never interpreted. */
+  value: unknown;
+  /** The value is the field's default, not written in the request. */
+  defaulted: boolean;
+}
+
+export interface PlanView {
+  executionMode: "automation" | "manual";
+  steps: StepView[];
+}
+
+export interface StepView {
+  id: string;
+  name: string;
+  type: ActionType;
+  dependsOn: string[];
+  /** The executor workflow file that runs it, or null for a GitHub issue the owner team works by hand. */
+  executor: string | null;
+  status: StepStatus;
+}
+
+export interface ApprovalView {
+  /** Why it waits: the catalog item asks for approval, or the update is destructive. */
+  reason: "item" | "destructive";
+  /** Approvers must belong to one of these (org/team-slug); empty: anyone with write permission. */
+  teams: string[];
+  /** Who approved the current request content; null while waiting. */
+  approvedBy: string | null;
+}
+
+const KIND_LABELS: Record<RequestKind, string> = {
+  CatalogItem: "Catalog item",
+  CatalogBundle: "Bundle",
+  UpdateItem: "Update of",
+  UpdateOperation: "Operation",
+};
+
+const REASONS: Record<ApprovalView["reason"], string> = {
+  item: "the catalog item asks for approval",
+  destructive: "this update is destructive",
+};
+
+interface CommentContext {
+  requestCount: number;
+  fromFork: boolean;
+  catalogChanged: boolean;
+  requests: Array<{
+    file: string;
+    icon: string;
+    requester: string;
+    request: (OrderView & { kindLabel: string }) | null;
+    parameters: ParameterView[];
+    plan: (PlanView & { stepCount: number }) | null;
+    approval: { approved: boolean; approvedBy: string | null; reason: string; teams: string[] } | null;
+    awaitingApproval: boolean;
+    valid: boolean;
+    errors: number;
+    warnings: number;
+    problems: ProblemView[];
+  }>;
+}
+
+const render = compileMarkdown<CommentContext>(REQUEST_COMMENT);
+
+export function renderRequestComment(view: RequestCommentView): string {
+  return render({
+    requestCount: view.requests.length,
+    fromFork: view.fromFork,
+    catalogChanged: view.catalogChanged,
+    requests: view.requests.map((r) => {
+      const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+      const awaiting = r.approval !== null && r.approval.approvedBy === null;
+      return {
+        file: r.file,
+        icon: errors > 0 ? "❌" : awaiting ? "⏳" : "✅",
+        requester: r.requester,
+        request: r.request ? { ...r.request, kindLabel: KIND_LABELS[r.request.kind] } : null,
+        parameters: r.parameters,
+        plan: r.plan ? { ...r.plan, stepCount: r.plan.steps.length } : null,
+        approval: r.approval
+          ? { approved: r.approval.approvedBy !== null, approvedBy: r.approval.approvedBy, reason: REASONS[r.approval.reason], teams: r.approval.teams }
+          : null,
+        awaitingApproval: awaiting,
+        valid: errors === 0,
+        errors,
+        warnings: r.diagnostics.length - errors,
+        problems: problemViews(r.diagnostics),
+      };
+    }),
+  });
+}

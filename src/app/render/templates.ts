@@ -1,0 +1,146 @@
+/**
+ * The texts pao writes into a pull request, as Handlebars templates kept apart from the code that fills them. They
+ * live in a TypeScript module so `tsc` carries them to dist/ with the rest. Every value a user can influence goes
+ * through `text`, `code`, `cell` or `json` (see markdown.ts); the golden files under test/app/golden show what each
+ * renders to, and change with them.
+ */
+
+/** The check run's title: one line. */
+export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{plural fileCount "valid request"}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
+
+/** The check run's summary: the verdict per file, what to fix (the annotations carry the detail), then notes. */
+export const CHECK_SUMMARY = `{{#if noFiles}}
+This pull request adds or changes no file under \`requests/\`, so there is nothing to order.
+{{else if valid}}
+{{#each files}}
+- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: valid{{#if warnings}}, {{plural warnings "warning"}}{{/if}}
+{{/each}}
+{{else}}
+{{plural errorCount "error"}} to fix in {{plural failingCount "request file"}}. Each one is annotated on its line of the request file; fix them and push again.
+
+{{#each files}}
+- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: {{#if valid}}valid{{else}}{{plural errors "error"}}{{/if}}{{#if warnings}}, {{plural warnings "warning"}}{{/if}}
+{{/each}}
+{{/if}}
+{{#each files}}
+{{#if problems.length}}
+
+### {{#if valid}}Warnings in{{else}}What to fix in{{/if}} {{code path}}
+
+{{#each problems}}
+- {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
+{{/each}}
+{{/if}}
+{{/each}}
+{{#if notes.length}}
+
+**Notes**
+
+{{#each notes}}
+- {{text this}}
+{{/each}}
+{{/if}}
+`;
+
+/** Notes the check can carry, by kind. */
+export const CHECK_NOTES = {
+  "catalog-changed":
+    "This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.",
+  fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
+} as const;
+
+/** The hidden first line by which pao finds its own comment to edit in place. */
+export const STICKY_MARKER = "<!-- pao:sticky -->";
+
+/** The sticky comment: per request file, the request, its parameters, its plan, approval and the verdict. */
+export const REQUEST_COMMENT = `${STICKY_MARKER}
+## pao: {{plural requestCount "request"}}
+{{#if fromFork}}
+
+> [!WARNING]
+> This pull request comes from a fork. pao validates its requests but never fulfils them: to order, open the pull request from a branch of this repository.
+{{/if}}
+{{#if catalogChanged}}
+
+> [!NOTE]
+> This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.
+{{/if}}
+{{#each requests}}
+
+### {{icon}} {{code file}}
+
+{{#if request}}
+{{#with request}}
+| Request | |
+|---|---|
+| Orders | {{kindLabel}} {{cell name}} |
+| Version | {{cell requestedVersion}} → {{cell resolvedVersion}} |
+{{#if target}}
+| Target | {{cell target}} |
+{{/if}}
+| Requester | {{cell ../requester}} |
+{{#if requestId}}
+| Request id | {{cell requestId}} |
+{{/if}}
+{{/with}}
+{{else}}
+pao could not read what this file orders; see the problems below.
+{{/if}}
+{{#if parameters.length}}
+
+#### Parameters
+
+| Parameter | Value | From |
+|---|---|---|
+{{#each parameters}}
+| {{cell name}} | {{json value}} | {{#if defaulted}}default{{else}}request{{/if}} |
+{{/each}}
+{{/if}}
+
+#### Plan
+{{#if plan}}
+{{#with plan}}
+
+{{plural stepCount "step"}}, {{executionMode}}{{#if ../awaitingApproval}}, once approved{{/if}}.
+
+| Step | Name | Type | Depends on | Runs | Status |
+|---|---|---|---|---|---|
+{{#each steps}}
+| {{cell id}} | {{cell name}} | {{cell type}} | {{#each dependsOn}}{{cell this}}{{#unless @last}}, {{/unless}}{{else}}—{{/each}} | {{#if executor}}workflow {{cell executor}}{{else}}GitHub issue for the owner team{{/if}} | {{status}} |
+{{/each}}
+{{/with}}
+{{else}}
+
+No plan until the request is valid.
+{{/if}}
+{{#if approval}}
+{{#with approval}}
+
+#### Approval
+
+{{#if approved}}
+✅ Approved by {{code approvedBy}} on the current request content.
+{{else}}
+⏳ Waiting for approval: {{reason}}. Missing: an approving review of the current request content by someone other than the requester, with write permission{{#if teams.length}}, in {{#each teams}}{{code this}}{{#unless @last}} or {{/unless}}{{/each}}{{/if}}. A later change to the request file voids it.
+{{/if}}
+{{/with}}
+{{/if}}
+
+#### Validation
+
+{{#if valid}}
+✅ Valid{{#if warnings}}, with {{plural warnings "warning"}}{{/if}}.
+{{else}}
+❌ {{plural errors "error"}} to fix. Each one is annotated on its line in the \`pao\` check.
+{{/if}}
+{{#if problems.length}}
+
+{{#each problems}}
+- {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
+{{/each}}
+{{/if}}
+{{/each}}
+
+---
+<sub>Commands, one per line in a new comment: \`/status\` · \`/help\` · \`/retry step-NNN\` · \`/resume [step-NNN]\` · \`/abort [reason]\`. The requester and anyone with write permission may run them.</sub>
+`;

@@ -1,0 +1,149 @@
+/**
+ * `pao plan <request-file>`: what a request would run. The file is validated against the repository's catalog as
+ * the app validates it, planned with `planRequest`, and each step's payload rendered with `renderPayload`, so the
+ * output is what the app would dispatch (`pao_payload`), short of the request id.
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Catalog, CatalogItemDefinition } from "../catalog/model.js";
+import { executorWorkflow } from "../catalog/repo-config.js";
+import { resolveVersion } from "../catalog/versions.js";
+import { hasErrors } from "../diagnostics.js";
+import { planRequest, type PlannedStep } from "../fulfillment/plan.js";
+import { isYamlPath, readTree } from "../repo/fs-files.js";
+import { validateRepository } from "../repo/validate-repository.js";
+import { validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
+import { renderPayload, renderTemplate, TemplateError, type PayloadProblem } from "../templates/render.js";
+import { loadYaml } from "../yaml/load.js";
+import { formatJson, formatText } from "./format.js";
+
+export interface PlanIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+}
+
+const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
+export const PLAN_USAGE = "usage: pao plan <request-file> [--dir repo] [--format text|json]";
+
+export interface StepPreview {
+  step_id: string;
+  name: string;
+  type: PlannedStep["type"];
+  depends_on: string[];
+  /** The executor workflow the step dispatches; null when pao fulfils it itself (an issue for manual work). */
+  workflow: string | null;
+  payload?: unknown;
+  problem?: PayloadProblem;
+}
+
+/** The steps of a validated request with their rendered payloads. Pure apart from what it is given. */
+export function previewSteps(request: ValidatedRequest, catalog: Catalog, requestBody: unknown): StepPreview[] {
+  const plan = planRequest(request.definition, catalog, request.selections);
+  return plan.steps.map((step) => {
+    let data: Record<string, unknown>;
+    try {
+      data = step.item ? bundleItemParameters(request, catalog, requestBody, step.item) : request.parameters;
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      return { ...head(step, catalog), problem: { code: e.code, message: `the bundle's parameters for ${step.item}: ${e.message}` } };
+    }
+    const rendered = renderPayload(step, data);
+    return {
+      ...head(step, catalog),
+      ...(rendered.payload !== undefined ? { payload: rendered.payload } : {}),
+      ...(rendered.problem ? { problem: rendered.problem } : {}),
+    };
+  });
+}
+
+function head(step: PlannedStep, catalog: Catalog) {
+  return { step_id: step.step_id, name: step.name, type: step.type, depends_on: step.depends_on, workflow: executorWorkflow(step.action, catalog.config) };
+}
+
+/**
+ * What the templates of one item of a bundle see: the bundle's parameters, the item's defaults, the parameters
+ * the bundle fixes for the item (themselves templates of the bundle's parameters), and the request's selection.
+ */
+function bundleItemParameters(request: ValidatedRequest, catalog: Catalog, body: unknown, itemName: string): Record<string, unknown> {
+  if (request.definition.kind !== "CatalogBundle") return request.parameters;
+  const bundle = request.definition.body.bundle;
+  const entry = [...bundle.required_items, ...bundle.optional_items].find((e) => e.catalog_item === itemName);
+  const item = entry ? resolveItem(catalog, itemName, entry.version) : undefined;
+  const defaults = Object.fromEntries((item?.body.presentation.fields ?? []).filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
+  const fixed = renderTemplate(entry?.parameters ?? {}, request.parameters) as Record<string, unknown>;
+  const selections = (body as { item_selections?: Record<string, Array<{ catalog_item?: unknown; parameters?: unknown }>> })?.item_selections ?? {};
+  const selected = [...(selections["required_items"] ?? []), ...(selections["optional_items"] ?? [])].find((s) => s.catalog_item === itemName);
+  const given = typeof selected?.parameters === "object" && selected.parameters !== null ? (selected.parameters as Record<string, unknown>) : {};
+  return { ...request.parameters, ...defaults, ...fixed, ...given };
+}
+
+function resolveItem(catalog: Catalog, name: string, range: string): CatalogItemDefinition | undefined {
+  const versions = catalog.items.get(name) ?? [];
+  const resolved = resolveVersion(versions.map((v) => v.version), range);
+  return versions.find((v) => v.version === resolved);
+}
+
+export function formatPlanText(file: string, request: ValidatedRequest, steps: readonly StepPreview[]): string {
+  const d = request.definition;
+  const lines = [`${file}: ${request.shape} ${d.name} ${d.version}, ${steps.length} step${steps.length === 1 ? "" : "s"}`];
+  for (const step of steps) {
+    lines.push("", `${step.step_id}  ${step.name}  ${step.type}`);
+    lines.push(`  depends on: ${step.depends_on.length > 0 ? step.depends_on.join(", ") : "-"}`);
+    lines.push(`  workflow:   ${step.workflow ?? "none (pao opens a GitHub issue labelled pao:manual)"}`);
+    if (step.problem) lines.push(`  problem:    ${step.problem.code}  ${step.problem.message}`);
+    if (step.payload !== undefined) {
+      const json = JSON.stringify(step.payload, null, 2);
+      lines.push(`  payload:    ${json.length > 4000 ? `${json.slice(0, 4000)}... (${json.length} characters)` : json.split("\n").join("\n              ")}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function runPlan(args: readonly string[], io: PlanIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], allowPositionals: true, options: { dir: { type: "string" }, format: { type: "string", default: "text" } } });
+  } catch (e) {
+    io.stderr(`pao plan: ${(e as Error).message}\n\n${PLAN_USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.format !== "text" && values.format !== "json") {
+    io.stderr(`pao plan: --format is text or json, not '${values.format}'`);
+    return EXIT.usage;
+  }
+  if (positionals.length !== 1) {
+    io.stderr(`pao plan: name one request file\n\n${PLAN_USAGE}`);
+    return EXIT.usage;
+  }
+  const root = resolve(io.cwd, values.dir ?? ".");
+  const abs = resolve(io.cwd, positionals[0]!);
+  if (!existsSync(abs) || !statSync(abs).isFile()) {
+    io.stderr(`pao plan: there is no file ${positionals[0]}`);
+    return EXIT.usage;
+  }
+  const rel = relative(root, abs);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  const path = inside ? rel.split("\\").join("/") : positionals[0]!;
+  const [file] = inside ? readTree(root, [path]) : readTree(dirname(abs), [basename(abs)]).map((f) => ({ ...f, path }));
+  if (!file) {
+    io.stderr(`pao plan: cannot read ${positionals[0]} (a symbolic link?)`);
+    return EXIT.usage;
+  }
+
+  const { catalog } = validateRepository(root);
+  const knownRequestPaths = new Set(readTree(root, ["requests"], { filter: isYamlPath }).map((f) => f.path));
+  const validation = validateRequestFile(file, catalog, { knownRequestPaths });
+  if (hasErrors(validation.diagnostics) || !validation.request) {
+    io.stdout(values.format === "json" ? formatJson(validation.diagnostics) : formatText(validation.diagnostics));
+    return EXIT.invalid;
+  }
+  if (validation.diagnostics.length > 0) io.stderr(formatText(validation.diagnostics));
+  const loaded = loadYaml(file.text, file.path);
+  const steps = previewSteps(validation.request, catalog, loaded.ok ? loaded.doc.value : undefined);
+  io.stdout(values.format === "json" ? JSON.stringify(steps, null, 2) : formatPlanText(file.path, validation.request, steps));
+  return steps.some((s) => s.problem) ? EXIT.invalid : EXIT.ok;
+}

@@ -1,0 +1,308 @@
+/**
+ * Golden tests of the texts pao writes into a pull request: each scenario is rendered and compared byte for byte with
+ * test/app/golden/<scenario>.md, so any change to a template (src/app/render/templates.ts) or to what fills it fails
+ * here until the golden file is updated on purpose.
+ *
+ * To accept a change, render the files again and review the diff before committing them:
+ *
+ *     UPDATE_GOLDEN=1 npx vitest run test/app
+ *
+ * Without UPDATE_GOLDEN a missing golden file fails the test; it is never created silently.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../src/diagnostics.js";
+import { CHECK_NAME, checkNote, validationCheck, type FileVerdict } from "../../src/app/render/check-run.js";
+import { renderRequestComment, STICKY_MARKER, type RequestCommentView, type RequestFileView } from "../../src/app/render/comment.js";
+import { codeSpan, compileMarkdown, escapeText, jsonCell, MAX_CELL_CHARS } from "../../src/app/render/markdown.js";
+import type { CheckRunContent } from "../../src/github/gateway.js";
+
+const GOLDEN = join(import.meta.dirname, "golden");
+const UPDATE = process.env.UPDATE_GOLDEN === "1";
+
+function golden(scenario: string, actual: string): void {
+  const file = join(GOLDEN, `${scenario}.md`);
+  if (UPDATE) {
+    writeFileSync(file, actual);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`no golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/app and review it`);
+  expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+/** A check run as GitHub shows it: the title over the summary. */
+const checkText = (check: CheckRunContent) => `# ${check.title}\n\n${check.summary}`;
+
+const diag = (file: string, line: number, code: Diagnostic["code"], message: string, hint?: string, severity: Diagnostic["severity"] = "error"): Diagnostic => ({
+  code,
+  severity,
+  message,
+  file,
+  line,
+  column: 3,
+  ...(hint ? { hint } : {}),
+});
+
+const CACHE = "requests/product-team/cache.yaml";
+const APP = "requests/product-team/web-app.yaml";
+const BAD = "requests/product-team/bad-cache.yaml";
+const BROKEN = "requests/product-team/broken.yaml";
+
+const checks: Record<string, () => CheckRunContent> = {
+  "check-no-files": () => validationCheck([]),
+  "check-valid": () =>
+    validationCheck([
+      { path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" },
+      {
+        path: CACHE,
+        orders: "redis-cache 2.0.1",
+        diagnostics: [diag(CACHE, 9, "request-parameter-invalid", "parameter notes is not used by redis-cache 2.0.1", undefined, "warning")],
+      },
+    ]),
+  "check-errors": () =>
+    validationCheck([
+      { path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" },
+      {
+        path: BAD,
+        orders: "redis-cache 2.0.1",
+        diagnostics: [
+          diag(BAD, 7, "request-requester-mismatch", "requester.user_id is @octocat but the pull request's author is dev-user", "remove requester.user_id, or make it dev-user"),
+          diag(BAD, 5, "request-parameter-invalid", "cache_size must be at most 64 (got 512)", "pick a size from 1 to 64"),
+        ],
+      },
+      { path: BROKEN, diagnostics: [diag(BROKEN, 3, "yaml-syntax", "unexpected `:` <in> a plain scalar | here")] },
+    ]),
+  "check-fork-and-catalog-notes": () =>
+    validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }], [checkNote("catalog-changed"), checkNote("fork")]),
+};
+
+const webApp: RequestFileView = {
+  file: APP,
+  requester: "dev-user",
+  request: { kind: "CatalogItem", name: "eks-container-app", requestedVersion: "^1.2", resolvedVersion: "1.2.0", requestId: "req-7f3a9c2e", target: null },
+  parameters: [
+    { name: "app_name", value: "orders-api", defaulted: false },
+    { name: "replicas", value: 3, defaulted: false },
+    { name: "expose_publicly", value: false, defaulted: true },
+    { name: "env", value: { LOG_LEVEL: "info" }, defaulted: false },
+  ],
+  plan: {
+    executionMode: "automation",
+    steps: [
+      { id: "step-001", name: "create_namespace", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" },
+      { id: "step-002", name: "deploy", type: "GitHubWorkflow", dependsOn: ["step-001"], executor: "deploy.yml", status: "pending" },
+      { id: "step-003", name: "register_dns", type: "HttpPost", dependsOn: ["step-001", "step-002"], executor: "pao-http.yml", status: "pending" },
+    ],
+  },
+  approval: null,
+  diagnostics: [],
+};
+
+const comments: Record<string, () => string> = {
+  "comment-item-valid": () => renderRequestComment({ fromFork: false, catalogChanged: false, requests: [webApp] }),
+  "comment-bundle": () =>
+    renderRequestComment({
+      fromFork: false,
+      catalogChanged: true,
+      requests: [
+        {
+          file: "requests/product-team/starter.yaml",
+          requester: "dev-user",
+          request: { kind: "CatalogBundle", name: "service-starter", requestedVersion: "1.0.0", resolvedVersion: "1.0.0", requestId: null, target: null },
+          parameters: [{ name: "service_name", value: "billing", defaulted: false }],
+          plan: {
+            executionMode: "automation",
+            steps: [
+              { id: "step-001", name: "eks-container-app.create_namespace", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "completed" },
+              { id: "step-002", name: "eks-container-app.deploy", type: "GitHubWorkflow", dependsOn: ["step-001"], executor: "deploy.yml", status: "running" },
+              { id: "step-003", name: "redis-cache.provision", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" },
+              { id: "step-004", name: "redis-cache.handover", type: "JiraTicket", dependsOn: ["step-003"], executor: null, status: "pending" },
+            ],
+          },
+          approval: null,
+          diagnostics: [],
+        },
+        webApp,
+      ],
+    }),
+  "comment-awaiting-approval": () =>
+    renderRequestComment({
+      fromFork: false,
+      catalogChanged: false,
+      requests: [
+        {
+          file: "requests/data-team/warehouse.yaml",
+          requester: "analyst",
+          request: { kind: "CatalogItem", name: "postgres-database", requestedVersion: "3.1.0", resolvedVersion: "3.1.0", requestId: "req-0b1c2d3e", target: null },
+          parameters: [{ name: "size", value: "large", defaulted: false }],
+          plan: {
+            executionMode: "manual",
+            steps: [{ id: "step-001", name: "provision_by_hand", type: "JiraTicket", dependsOn: [], executor: null, status: "pending" }],
+          },
+          approval: { reason: "item", teams: ["acme/dba", "acme/platform-leads"], approvedBy: null },
+          diagnostics: [],
+        },
+        {
+          file: "requests/data-team/drop-replica.yaml",
+          requester: "analyst",
+          request: { kind: "UpdateItem", name: "postgres-database", requestedVersion: "3.1.0", resolvedVersion: "3.1.0", requestId: null, target: "requests/data-team/warehouse.yaml" },
+          parameters: [],
+          plan: {
+            executionMode: "automation",
+            steps: [{ id: "step-001", name: "remove_replica", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" }],
+          },
+          approval: { reason: "destructive", teams: [], approvedBy: "lead-dev" },
+          diagnostics: [],
+        },
+      ],
+    }),
+  "comment-invalid": () =>
+    renderRequestComment({
+      fromFork: true,
+      catalogChanged: false,
+      requests: [
+        {
+          file: BAD,
+          requester: "dev-user",
+          request: { kind: "CatalogItem", name: "redis-cache", requestedVersion: "2.0.1", resolvedVersion: "2.0.1", requestId: null, target: null },
+          parameters: [{ name: "cache_size", value: 512, defaulted: false }],
+          plan: null,
+          approval: null,
+          diagnostics: [diag(BAD, 5, "request-parameter-invalid", "cache_size must be at most 64 (got 512)", "pick a size from 1 to 64")],
+        },
+        {
+          file: BROKEN,
+          requester: "dev-user",
+          request: null,
+          parameters: [],
+          plan: null,
+          approval: null,
+          diagnostics: [diag(BROKEN, 3, "yaml-syntax", "the file is not valid YAML")],
+        },
+      ],
+    }),
+  "comment-hostile-values": () =>
+    renderRequestComment({
+      fromFork: false,
+      catalogChanged: false,
+      requests: [
+        {
+          ...webApp,
+          file: "requests/product-team/<b>x</b>|@everyone`.yaml",
+          requester: "@admin",
+          parameters: [
+            { name: "script", value: "<script>alert(1)</script>", defaulted: false },
+            { name: "mention", value: "ping @everyone and @acme/security", defaulted: false },
+            { name: "ticks", value: "```\n`rm -rf /`\n```", defaulted: false },
+            { name: "template", value: "{{ x }} ${{ secrets.TOKEN }} {{{raw}}}", defaulted: false },
+            { name: "pipes|and\nnewlines", value: "a | b || c\n| --- |\nd", defaulted: false },
+            { name: "html_entity", value: "&lt; & <!-- -->", defaulted: false },
+            { name: "huge", value: "A".repeat(5000), defaulted: false },
+          ],
+          diagnostics: [diag("requests/product-team/x.yaml", 4, "request-parameter-invalid", "`name` <img src=x> is not allowed, @everyone", "write *plain* [text](http://x)", "warning")],
+        },
+      ],
+    }),
+};
+
+describe("check run texts (golden)", () => {
+  for (const [scenario, make] of Object.entries(checks)) it(scenario, () => golden(scenario, checkText(make())));
+
+  it("keeps the verdicts the app relies on", () => {
+    expect(checks["check-no-files"]!()).toMatchObject({ name: CHECK_NAME, title: "No request files", conclusion: "neutral", annotations: [] });
+    expect(validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }])).toMatchObject({ title: "1 valid request", conclusion: "success" });
+    expect(checks["check-valid"]!()).toMatchObject({ title: "2 valid requests", conclusion: "success" });
+    const failed = checks["check-errors"]!();
+    expect(failed).toMatchObject({ title: "3 errors to fix", conclusion: "failure" });
+    expect(failed.annotations).toHaveLength(3);
+    expect(failed.annotations[1]).toEqual({
+      path: BAD,
+      start_line: 5,
+      end_line: 5,
+      annotation_level: "failure",
+      title: "request-parameter-invalid",
+      message: "cache_size must be at most 64 (got 512)\nhint: pick a size from 1 to 64",
+    });
+    expect(checks["check-valid"]!().annotations[0]).toMatchObject({ annotation_level: "warning", start_line: 9 });
+  });
+
+  it("writes a one-line title", () => {
+    for (const make of Object.values(checks)) expect(make().title).not.toMatch(/\n/);
+  });
+});
+
+describe("the sticky comment (golden)", () => {
+  for (const [scenario, make] of Object.entries(comments)) it(scenario, () => golden(scenario, make()));
+
+  it("starts with the hidden marker the app finds it by", () => {
+    for (const make of Object.values(comments)) expect(make().split("\n")[0]).toBe(STICKY_MARKER);
+  });
+
+  it("lists the commands", () => {
+    const text = comments["comment-item-valid"]!();
+    for (const command of ["/status", "/help", "/retry step-NNN", "/resume", "/abort"]) expect(text).toContain(command);
+  });
+
+  it("keeps hostile values inert and every table row intact", () => {
+    const text = comments["comment-hostile-values"]!();
+    const outsideCode = text.replace(/(`+)(?:(?!\1)[\s\S])*?\1/g, "");
+    expect(outsideCode).not.toMatch(/<(script|img|b)\b/i);
+    expect(outsideCode).not.toMatch(/@(everyone|admin)/);
+    expect(outsideCode).not.toContain("{{");
+    // Each table keeps its column count on every row: unescaped pipes per line are constant within a table.
+    const pipes = (line: string) => line.replace(/\\\|/g, "").split("|").length;
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      if (!/^\|---/.test(lines[i]!)) continue;
+      const columns = pipes(lines[i - 1]!);
+      for (let j = i + 1; j < lines.length && lines[j]!.startsWith("|"); j++) expect(pipes(lines[j]!), lines[j]).toBe(columns);
+    }
+    expect(text).toContain(`(5002 characters)`);
+  });
+});
+
+describe("golden files", () => {
+  it("has one file per scenario and none left over", () => {
+    const scenarios = [...Object.keys(checks), ...Object.keys(comments)].map((s) => `${s}.md`).sort();
+    expect(readdirSync(GOLDEN).filter((f) => f.endsWith(".md")).sort()).toEqual(scenarios);
+  });
+});
+
+describe("the Markdown template environment", () => {
+  it("throws on a field the view lacks, in a value or a block", () => {
+    expect(() => compileMarkdown<object>("{{missing}}")({})).toThrow(/missing/);
+    expect(() => compileMarkdown<object>("{{#if missing}}x{{/if}}")({})).toThrow(/undefined/);
+    expect(() => compileMarkdown<object>("{{#each missing}}x{{/each}}")({})).toThrow(/undefined/);
+    expect(() => compileMarkdown<object>("{{code missing}}")({})).toThrow(/undefined/);
+    expect(compileMarkdown<{ a: null }>("{{#if a}}x{{else}}y{{/if}}")({ a: null })).toBe("y");
+  });
+
+  it("refuses unknown helpers, raw output and partials when compiling", () => {
+    expect(() => compileMarkdown("{{shout name}}")).toThrow(/unknown helper shout/);
+    expect(() => compileMarkdown("{{lookup a 'b'}}")).toThrow(/unknown helper lookup/);
+    expect(() => compileMarkdown("{{log a}}")).toThrow(/unknown helper log/);
+    expect(() => compileMarkdown("{{{name}}}")).toThrow(/unescaped/);
+    expect(() => compileMarkdown("{{& name}}")).toThrow(/unescaped/);
+    expect(() => compileMarkdown("{{> other}}")).toThrow(/partial/);
+  });
+
+  it("escapes a bare value as HTML", () => {
+    expect(compileMarkdown<{ v: string }>("{{v}}")({ v: "<b>&" })).toBe("&lt;b&gt;&amp;");
+  });
+
+  it("makes prose inert", () => {
+    expect(escapeText("hi @everyone <b>*x*</b>\n`y` | z & a@b.c")).toBe("hi @\u200Deveryone &lt;b&gt;\\*x\\*&lt;/b&gt; \\`y\\` \\| z &amp; a@\u200Db.c");
+  });
+
+  it("fences code spans past the backticks they hold", () => {
+    expect(codeSpan("plain")).toBe("`plain`");
+    expect(codeSpan("a `b` c")).toBe("``a `b` c``");
+    expect(codeSpan("`x`")).toBe("`` `x` ``");
+    expect(codeSpan("a|b")).toBe("`a|b`");
+    expect(codeSpan("a\\|b", true)).toBe('`"a\\\\\\u007cb"`');
+    expect(codeSpan("a\nb")).toBe("`a⏎b`");
+    expect(jsonCell("a|b\nc")).toBe('`"a\\u007cb\\nc"`');
+    expect(jsonCell("x".repeat(MAX_CELL_CHARS * 2))).toMatch(/…` \(202 characters\)$/);
+  });
+});
