@@ -1,16 +1,10 @@
 /** `pao new` and `pao plan`, run as a user runs them: the package's bin entry in a child process (`npm run build` first). */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { pao } from "../helpers/cli.js";
 import { copyExampleRepo, REPO_ROOT, type RepoCopy } from "../helpers/repo-copy.js";
 
-const BIN = join(REPO_ROOT, "bin/pao.js");
-
-function pao(args: string[], cwd = REPO_ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let copy: RepoCopy | undefined;
 afterEach(() => {

@@ -1,18 +1,12 @@
 /** `pao validate`, run as a user runs it: the package's bin entry in a child process. */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES } from "../../src/diagnostic-codes.js";
+import { pao } from "../helpers/cli.js";
 import { copyExampleRepo, REPO_ROOT, type RepoCopy } from "../helpers/repo-copy.js";
 
-const BIN = join(REPO_ROOT, "bin/pao.js");
-
-function pao(args: string[], cwd = REPO_ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let copy: RepoCopy | undefined;
 afterEach(() => {

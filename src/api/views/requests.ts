@@ -3,7 +3,8 @@
  * record yet (local mode), from the file itself: such a request is `submitted`, with its planned steps pending.
  */
 import type { z } from "zod";
-import { planRequest } from "../../fulfillment/plan.js";
+import { DEFAULT_RETRY_POLICY, planRequest } from "../../fulfillment/plan.js";
+import { newStatusRecord } from "../../fulfillment/record.js";
 import type { StatusRecord, StepRecord } from "../../fulfillment/status-record.js";
 import { localRequestId } from "../../requests/request-id.js";
 import { validateRequestFile } from "../../requests/validate.js";
@@ -31,34 +32,38 @@ function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number]): S
   const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths: new Set(snapshot.requestFiles.map((f) => f.path)) });
   const request = validation.request;
   const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
-  const raw = request ? undefined : guessName(file.text);
-  const plan = request ? planRequest(request.definition, snapshot.catalog, request.selections) : undefined;
-  const kinds = { CatalogItem: "catalog_item", CatalogBundle: "catalog_bundle", UpdateItem: "update_item", UpdateOperation: "update_operation" } as const;
+  if (request) {
+    // The record the app would write, as a file on disk would get it: no pull request, so nothing to abort yet.
+    const record = newStatusRecord({
+      requestId: localRequestId(file.path),
+      definition: request.definition,
+      parameters: request.parameters,
+      plan: planRequest(request.definition, snapshot.catalog, request.selections),
+      requester: { user_id: request.requester?.user_id ?? "", team: request.requester?.team },
+      pullRequest: null,
+      requestPath: file.path,
+      now: at,
+      needsApproval: false,
+    });
+    return { ...record, fulfillment: { ...record.fulfillment, can_abort: false } };
+  }
+  const raw = guessName(file.text);
   return {
     request_id: localRequestId(file.path),
     status: "submitted",
-    kind: request ? kinds[request.definition.kind] : (raw?.kind ?? "catalog_item"),
-    name: request?.definition.name ?? raw?.name ?? "",
-    version: request?.definition.version ?? "",
-    parameters: request?.parameters ?? {},
-    requester: { user_id: request?.requester?.user_id ?? "", team: request?.requester?.team ?? null },
+    kind: raw?.kind ?? "catalog_item",
+    name: raw?.name ?? "",
+    version: "",
+    parameters: {},
+    requester: { user_id: "", team: null },
     created_at: at,
     updated_at: at,
     pull_request: null,
     request_path: file.path,
     fulfillment: {
-      execution_mode: plan?.execution_mode ?? "automation",
-      retry_policy: plan?.retry_policy ?? { max_attempts: 3, backoff_strategy: "exponential" },
-      steps: (plan?.steps ?? []).map((s) => ({
-        step_id: s.step_id,
-        name: s.name,
-        type: s.type,
-        status: "pending",
-        depends_on: s.depends_on,
-        attempts: [],
-        outputs: {},
-        verification: s.action.verification ?? null,
-      })),
+      execution_mode: "automation",
+      retry_policy: { max_attempts: DEFAULT_RETRY_POLICY.max_attempts, backoff_strategy: DEFAULT_RETRY_POLICY.backoff_strategy },
+      steps: [],
       can_resume: false,
       can_abort: false,
       tickets: [],
