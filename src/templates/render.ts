@@ -38,7 +38,6 @@ export class TemplateError extends Error {
   }
 }
 
-type HelperOptions = Handlebars.HelperOptions;
 /** Handlebars passes its options object last; the helpers' own arguments are the ones before it. */
 const args = (all: unknown[]): unknown[] => all.slice(0, -1);
 const isEmpty = (v: unknown) => v === undefined || v === null || v === "";

@@ -13,8 +13,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics.js";
-import { CHECK_NAME, checkNote, validationCheck, type FileVerdict } from "../../src/app/render/check-run.js";
-import { renderRequestComment, STICKY_MARKER, type RequestCommentView, type RequestFileView } from "../../src/app/render/comment.js";
+import { CHECK_NAME, checkNote, validationCheck } from "../../src/app/render/check-run.js";
+import { renderRequestComment, STICKY_MARKER, type RequestFileView } from "../../src/app/render/comment.js";
 import { codeSpan, compileMarkdown, escapeText, jsonCell, MAX_CELL_CHARS } from "../../src/app/render/markdown.js";
 import type { CheckRunContent } from "../../src/github/gateway.js";
 

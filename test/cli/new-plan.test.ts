@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { pao } from "../helpers/cli.js";
-import { copyExampleRepo, REPO_ROOT, type RepoCopy } from "../helpers/repo-copy.js";
+import { copyExampleRepo, type RepoCopy } from "../helpers/repo-copy.js";
 
 
 let copy: RepoCopy | undefined;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES } from "../../src/diagnostic-codes.js";
 import { pao } from "../helpers/cli.js";
-import { copyExampleRepo, REPO_ROOT, type RepoCopy } from "../helpers/repo-copy.js";
+import { copyExampleRepo, type RepoCopy } from "../helpers/repo-copy.js";
 
 
 let copy: RepoCopy | undefined;
