@@ -78,6 +78,27 @@ describe("the webhook loop", () => {
     expect(annotations[0]!.message).toContain("cache_size");
   });
 
+  it("answers the webhook at once even when every call to GitHub takes two seconds; the work follows", async () => {
+    world.sim.fault({ match: "*", latencyMs: 2000 });
+    try {
+      const pull = openPullRequest(world.sim, world.repo, {
+        author: "dev-user",
+        branch: "order-slowly",
+        title: "Order a cache on a slow day",
+        files: { "requests/product-team/slow-cache.yaml": VALID_REQUEST.replace("orders-cache", "slow-cache") },
+      });
+      await world.sim.webhooks.settled();
+      const delivery = world.sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.payload["number"] === pull.number)!;
+      expect(delivery.status).toBe(200);
+      expect(delivery.ms).toBeLessThan(1000);
+      world.sim.clearFaults();
+      const check = await until(() => checkRunOn(pull.head.sha), "the check run after the slow calls", 20_000);
+      expect(check.conclusion).toBe("success");
+    } finally {
+      world.sim.clearFaults();
+    }
+  });
+
   it("refuses a webhook whose signature is forged, and does no work for it", async () => {
     const before = world.sim.calls.length;
     const body = JSON.stringify({ action: "opened", number: 99, repository: { full_name: `${OWNER}/${NAME}` } });

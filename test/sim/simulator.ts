@@ -289,7 +289,9 @@ export class Simulator {
 
   private takeFault(operation: Operation, method: string): Fault | undefined {
     const fault = this.faults.find(
-      (f) => (f.match === operation.operationId || f.match === `${method} ${operation.template}`) && (f.times === undefined || f.used < f.times),
+      (f) =>
+        (f.match === "*" || f.match === operation.operationId || f.match === `${method} ${operation.template}`) &&
+        (f.times === undefined || f.used < f.times),
     );
     if (fault) fault.used++;
     return fault;

@@ -61,7 +61,7 @@ export interface CallRecord {
 }
 
 export interface Fault {
-  /** Which calls: an operationId (`repos/create-or-update-file-contents`) or `METHOD /template`. */
+  /** Which calls: an operationId (`repos/create-or-update-file-contents`), `METHOD /template`, or `*` for all. */
   match: string;
   /** Answer with this status instead (5xx, 409, 403 for a secondary rate limit...). */
   status?: number;

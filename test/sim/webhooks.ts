@@ -13,6 +13,8 @@ export interface Delivery {
   payload: Json;
   status: number | null;
   error?: string;
+  /** How long the app took to answer, in milliseconds. */
+  ms?: number;
 }
 
 export interface DeliveryOptions {
@@ -71,6 +73,7 @@ export class WebhookDeliverer {
     if (!this.target) return;
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     const body = JSON.stringify(delivery.payload);
+    const started = Date.now();
     try {
       const response = await fetch(this.target.url, {
         method: "POST",
@@ -87,6 +90,7 @@ export class WebhookDeliverer {
       });
       delivery.status = response.status;
       await response.arrayBuffer();
+      delivery.ms = Date.now() - started;
     } catch (error) {
       delivery.error = String(error);
     }
