@@ -21,22 +21,28 @@ export function examplePayload(event: string, action?: string): Json {
   return copy;
 }
 
-export function userPayload(sim: Simulator, login: string): Json {
+/**
+ * A user as GitHub's answers and payloads show one, on the shape of `template` (an example's user) when given.
+ * Logins such as `pao[bot]` are escaped in URLs, and a bot's page is its app's. The one user shape of the simulator.
+ */
+export function userPayload(sim: Simulator, login: string, template?: unknown): Json {
   const user = sim.user(login);
-  const base = structuredClone((examplePayload("pull_request", "opened")["sender"] as Json) ?? {});
-  // Logins such as `pao[bot]` must be escaped in URLs; a bot's page is its app's.
+  const base = (template && typeof template === "object" ? structuredClone(template) : structuredClone(examplePayload("pull_request", "opened")["sender"] ?? {})) as Json;
   const escaped = encodeURIComponent(user.login);
   const api = `${sim.apiUrl}/users/${escaped}`;
+  if ("name" in base) base["name"] = null;
+  if ("email" in base) base["email"] = null;
   return {
     ...base,
     login: user.login,
     id: user.id,
     node_id: `U_${user.id}`,
-    type: user.type,
+    type: isOrganization(sim, user.login) ? "Organization" : user.type,
     site_admin: false,
     html_url: user.type === "Bot" ? `${sim.origin}/apps/${encodeURIComponent(user.login.replace(/\[bot\]$/, ""))}` : `${sim.origin}/${escaped}`,
     url: api,
     avatar_url: `${sim.origin}/avatars/${escaped}`,
+    gravatar_id: "",
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -47,6 +53,14 @@ export function userPayload(sim: Simulator, login: string): Json {
     events_url: `${api}/events{/privacy}`,
     received_events_url: `${api}/received_events`,
   };
+}
+
+/** An owner that has teams is an organization. */
+export function isOrganization(sim: Simulator, login: string): boolean {
+  for (const repo of sim.repos.values()) {
+    for (const team of repo.teams.keys()) if (team.split("/")[0]?.toLowerCase() === login.toLowerCase()) return true;
+  }
+  return false;
 }
 
 export function repositoryPayload(sim: Simulator, repo: SimRepo): Json {

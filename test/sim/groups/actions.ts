@@ -280,7 +280,7 @@ function rebaseRepository(sim: Simulator, repo: SimRepo, example: unknown): Json
     full_name: repo.fullName,
     private: repo.private,
     fork: false,
-    owner: userJson(sim, repo.owner),
+    owner: userPayload(sim, repo.owner),
     html_url: htmlBase(sim, repo),
     url: apiBase(sim, repo),
   };
@@ -290,9 +290,6 @@ function rebaseRepository(sim: Simulator, repo: SimRepo, example: unknown): Json
  * userPayload with URLs that stay URLs for bots: GitHub escapes `[bot]` in API URLs (`/users/pao-sim%5Bbot%5D`)
  * and links a bot's page to its app (`/apps/pao-sim`).
  */
-/** A user as GitHub's answers and payloads show one (payloads.ts escapes logins such as `pao[bot]`). */
-export const userJson = userPayload;
-
 function envelopeOf(sim: Simulator, repo: SimRepo, sender: string): Json {
   return envelope(sim, repo, sender);
 }
@@ -360,11 +357,11 @@ export function workflowRunJson(sim: Simulator, repo: SimRepo, run: SimRun): Jso
     pull_requests: [],
     created_at: run.created_at,
     updated_at: run.updated_at,
-    actor: userJson(sim, run.actor),
+    actor: userPayload(sim, run.actor),
     run_attempt: run.run_attempt,
     referenced_workflows: [],
     run_started_at: run.run_started_at,
-    triggering_actor: userJson(sim, run.actor),
+    triggering_actor: userPayload(sim, run.actor),
     jobs_url: `${runUrl}/jobs`,
     logs_url: `${runUrl}/logs`,
     check_suite_url: `${api}/check-suites/${suite}`,

@@ -11,7 +11,7 @@
  * (`SimIssue.pull`), which holds its labels and comments, as on GitHub.
  */
 import type { FileSpec, TreeEntryMode } from "../git-objects.js";
-import { envelope, examplePayload } from "../payloads.js";
+import { envelope, examplePayload, userPayload } from "../payloads.js";
 import { commitFiles, createRepository, emitPush } from "../repo-state.js";
 import type { Simulator } from "../simulator.js";
 import type { SimComment, SimIssue, SimLabel, SimPull, SimReaction, SimRepo, SimReview } from "../state.js";
@@ -169,34 +169,6 @@ function authorAssociation(repo: SimRepo, login: string): string {
 }
 
 /** A user object in the shape of `template` (simple-user, or a webhook payload's user). */
-export function userObject(sim: Simulator, login: string, template: unknown): Json {
-  const user = sim.user(login);
-  const t = (template && typeof template === "object" ? template : {}) as Json;
-  const from = String(t["login"] ?? "");
-  const escaped = encodeURIComponent(login);
-  const out: Json = {};
-  for (const [key, value] of Object.entries(t)) {
-    out[key] =
-      typeof value === "string" && key.endsWith("_url") && from !== ""
-        ? value.replace(`https://api.github.com/users/${from}`, `${sim.apiUrl}/users/${escaped}`).replace(`https://github.com/${from}`, `${sim.origin}/${escaped}`)
-        : value;
-  }
-  Object.assign(out, {
-    login,
-    id: user.id,
-    node_id: `U_${user.id}`,
-    avatar_url: `${sim.origin}/avatars/${escaped}`,
-    gravatar_id: "",
-    url: `${sim.apiUrl}/users/${escaped}`,
-    html_url: user.type === "Bot" ? `${sim.origin}/apps/${encodeURIComponent(login.replace(/\[bot\]$/, ""))}` : `${sim.origin}/${escaped}`,
-    type: user.type,
-    site_admin: false,
-  });
-  if ("name" in t) out["name"] = null;
-  if ("email" in t) out["email"] = null;
-  return out;
-}
-
 function hostname(sim: Simulator): string {
   return sim.host.replace(/:\d+$/, "");
 }
@@ -225,7 +197,7 @@ export function repoObject(sim: Simulator, repo: SimRepo, template: unknown): Js
     name: repo.name,
     full_name: repo.fullName,
     private: repo.private,
-    owner: userObject(sim, repo.owner, t["owner"]),
+    owner: userPayload(sim, repo.owner, t["owner"]),
     html_url: `${sim.origin}/${repo.fullName}`,
     description: null,
     fork: forkParents.has(repo),
@@ -307,7 +279,7 @@ function branchObject(sim: Simulator, repo: SimRepo, ref: string, sha: string, t
     label: `${repo.owner}:${ref}`,
     ref,
     sha,
-    user: userObject(sim, repo.owner, t["user"]),
+    user: userPayload(sim, repo.owner, t["user"]),
     repo: repoObject(sim, repo, t["repo"]),
   };
 }
@@ -343,7 +315,7 @@ export function pullObject(sim: Simulator, repo: SimRepo, pull: SimPull, templat
     state: pull.state,
     locked: false,
     title: pull.title,
-    user: userObject(sim, pull.user, t["user"]),
+    user: userPayload(sim, pull.user, t["user"]),
     body: pull.body,
     labels: issue ? labelsOf(sim, repo, issue, (t["labels"] as unknown[] | undefined)?.[0] ?? itemExample(sim, "issues/list-labels-on-issue")) : [],
     milestone: null,
@@ -382,7 +354,7 @@ export function pullObject(sim: Simulator, repo: SimRepo, pull: SimPull, templat
       mergeable,
       rebaseable: mergeable,
       mergeable_state: mergeable === null ? "unknown" : !mergeable ? "dirty" : pull.draft ? "draft" : "clean",
-      merged_by: pull.merged_by ? userObject(sim, pull.merged_by, t["merged_by"] ?? t["user"]) : null,
+      merged_by: pull.merged_by ? userPayload(sim, pull.merged_by, t["merged_by"] ?? t["user"]) : null,
       comments: [...repo.comments.values()].filter((c) => c.issue === n).length,
       review_comments: 0,
       maintainer_can_modify: head !== repo && pull.state === "open",
@@ -421,7 +393,7 @@ export function issueObject(sim: Simulator, repo: SimRepo, issue: SimIssue, temp
     state_reason: issue.state_reason,
     title: issue.title,
     body: issue.body,
-    user: userObject(sim, issue.user, t["user"]),
+    user: userPayload(sim, issue.user, t["user"]),
     labels: labelsOf(sim, repo, issue, (t["labels"] as unknown[] | undefined)?.[0] ?? itemExample(sim, "issues/list-labels-on-issue")),
     assignee: null,
     assignees: [],
@@ -434,7 +406,7 @@ export function issueObject(sim: Simulator, repo: SimRepo, issue: SimIssue, temp
     author_association: authorAssociation(repo, issue.user),
   });
   t["active_lock_reason"] = null;
-  if ("closed_by" in t) t["closed_by"] = closer && issue.state === "closed" ? userObject(sim, closer, t["closed_by"] ?? t["user"]) : null;
+  if ("closed_by" in t) t["closed_by"] = closer && issue.state === "closed" ? userPayload(sim, closer, t["closed_by"] ?? t["user"]) : null;
   if ("draft" in t || pull) t["draft"] = pull?.draft ?? false;
   t["reactions"] = reactionRollup(sim, repo, `issue:${n}`, `${api}/issues/${n}/reactions`);
   if ("timeline_url" in t) t["timeline_url"] = `${api}/issues/${n}/timeline`;
@@ -466,7 +438,7 @@ export function commentObject(sim: Simulator, repo: SimRepo, comment: SimComment
     html_url: `${sim.origin}/${repo.fullName}/${kind}/${comment.issue}#issuecomment-${comment.id}`,
     issue_url: `${api}/issues/${comment.issue}`,
     body: comment.body,
-    user: userObject(sim, comment.user, t["user"]),
+    user: userPayload(sim, comment.user, t["user"]),
     created_at: comment.created_at,
     updated_at: comment.updated_at,
     author_association: authorAssociation(repo, comment.user),
@@ -484,7 +456,7 @@ export function reviewObject(sim: Simulator, repo: SimRepo, review: SimReview, t
   Object.assign(t, {
     id: review.id,
     node_id: `PRR_${review.id}`,
-    user: userObject(sim, review.user, t["user"]),
+    user: userPayload(sim, review.user, t["user"]),
     body: options.webhook ? review.body || null : (review.body ?? ""),
     state: options.webhook ? review.state.toLowerCase() : review.state,
     html_url: html,
@@ -503,7 +475,7 @@ function reactionObject(sim: Simulator, reaction: SimReaction, template: unknown
   return Object.assign(t, {
     id: reaction.id,
     node_id: `REA_${reaction.id}`,
-    user: userObject(sim, reaction.user, t["user"]),
+    user: userPayload(sim, reaction.user, t["user"]),
     content: reaction.content,
     created_at: reaction.created_at,
   });
@@ -1059,6 +1031,15 @@ function sortBy<T>(items: T[], key: (item: T) => string | number, direction: str
   });
 }
 
+/** A reaction on what `subject` names: 201 the first time, 200 when the user already reacted so. */
+function createReaction(req: SimRequest, sim: Simulator, subject: (repo: SimRepo) => string) {
+  const repo = repoOf(sim, req);
+  const login = actor(sim, req, repo, "read")!;
+  const { reaction, created } = react(sim, repo, subject(repo), login, String(bodyOf(req)["content"]));
+  const status = created ? 201 : 200;
+  return { status, body: reactionObject(sim, reaction, sim.description.example(req.operation.operationId, status)) };
+}
+
 /** Applies a PATCH's title and body to a pull request or issue; returns the `changes` of the edited webhook. */
 function editTitleAndBody(target: { title: string; body: string | null }, body: Json): Json {
   const changes: Json = {};
@@ -1184,7 +1165,7 @@ export const conversationGroup: Record<string, Handler> = {
       const t = structuredClone(template);
       const inner = t["commit"] as Json;
       const parentTemplate = ((t["parents"] as Json[] | undefined) ?? [])[0] ?? {};
-      const known = (name: string) => (name !== GITHUB_COMMITTER.name && sim.users.has(name) ? userObject(sim, name, t["author"]) : null);
+      const known = (name: string) => (name !== GITHUB_COMMITTER.name && sim.users.has(name) ? userPayload(sim, name, t["author"]) : null);
       Object.assign(inner, {
         url: `${api}/git/commits/${sha}`,
         author: { ...commit.author },
@@ -1387,23 +1368,10 @@ export const conversationGroup: Record<string, Handler> = {
 
   // --- reactions -----------------------------------------------------------------------------------------------
 
-  "reactions/create-for-issue-comment": (req, sim) => {
-    const repo = repoOf(sim, req);
-    const login = actor(sim, req, repo, "read")!;
-    const comment = commentOf(repo, req.params["comment_id"]);
-    const { reaction, created } = react(sim, repo, `issue_comment:${comment.id}`, login, String(bodyOf(req)["content"]));
-    const status = created ? 201 : 200;
-    return { status, body: reactionObject(sim, reaction, sim.description.example("reactions/create-for-issue-comment", status)) };
-  },
+  "reactions/create-for-issue-comment": (req, sim) =>
+    createReaction(req, sim, (repo) => `issue_comment:${commentOf(repo, req.params["comment_id"]).id}`),
 
-  "reactions/create-for-issue": (req, sim) => {
-    const repo = repoOf(sim, req);
-    const login = actor(sim, req, repo, "read")!;
-    const issue = issueOf(repo, req.params["issue_number"]);
-    const { reaction, created } = react(sim, repo, `issue:${issue.number}`, login, String(bodyOf(req)["content"]));
-    const status = created ? 201 : 200;
-    return { status, body: reactionObject(sim, reaction, sim.description.example("reactions/create-for-issue", status)) };
-  },
+  "reactions/create-for-issue": (req, sim) => createReaction(req, sim, (repo) => `issue:${issueOf(repo, req.params["issue_number"]).number}`),
 
   "reactions/list-for-issue-comment": (req, sim) => {
     const repo = repoOf(sim, req);

@@ -16,6 +16,7 @@
  */
 import { EMPTY_TREE_SHA, type Commit, type Signature, type TreeEntry, type TreeEntryMode } from "../git-objects.js";
 import { emitPush } from "../repo-state.js";
+import { isOrganization, userPayload } from "../payloads.js";
 import type { Simulator } from "../simulator.js";
 import type { SimInstallation, SimRepo } from "../state.js";
 import { SimHttpError, type Handler, type Json, type Permission, type SimRequest } from "../types.js";
@@ -247,41 +248,12 @@ function requireApp(req: SimRequest): void {
 
 /** A simple-user (or collaborator) object on the base of an example's user. */
 export function userObject(sim: Simulator, login: string, base: Json = {}): Json {
-  const user = sim.user(login);
-  const api = `${sim.apiUrl}/users/${encodeURIComponent(login)}`;
-  const out: Json = {
-    ...base,
-    login: user.login,
-    id: user.id,
-    node_id: nodeId("User", user.id),
-    avatar_url: `${sim.origin}/avatars/${encodeURIComponent(login)}`,
-    gravatar_id: "",
-    url: api,
-    html_url: `${sim.origin}/${encodeURIComponent(login)}`,
-    followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`,
-    starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`,
-    type: isOrganization(sim, login) ? "Organization" : user.type,
-    site_admin: false,
-  };
+  const out = userPayload(sim, login, base);
   delete out["name"];
   delete out["email"];
   return out;
 }
 
-/** An account that has teams in some repository is an organization. */
-function isOrganization(sim: Simulator, login: string): boolean {
-  for (const repo of sim.repos.values()) {
-    for (const team of repo.teams.keys()) if (team.split("/")[0]?.toLowerCase() === login.toLowerCase()) return true;
-  }
-  return false;
-}
 
 function repoUrls(sim: Simulator, repo: SimRepo): Array<[string, string]> {
   const api = `${sim.apiUrl}/repos/${repo.fullName}`;
