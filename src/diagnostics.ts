@@ -27,7 +27,11 @@ export interface Position {
   column: number;
 }
 
-export const START: Position = { line: 1, column: 1 };
+export function errorCount(diagnostics: readonly Diagnostic[]): number {
+  let n = 0;
+  for (const d of diagnostics) if (d.severity === "error") n++;
+  return n;
+}
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");

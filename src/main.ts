@@ -3,6 +3,7 @@
  * repository on disk; with it, as the GitHub App.
  */
 import { readFileSync } from "node:fs";
+import { errorCount } from "./diagnostics.js";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createNodeMiddleware, createProbot } from "probot";
@@ -43,7 +44,7 @@ interface Running {
 const onError = (error: unknown, req: { method: string; originalUrl: string }) => console.error(`pao: ${req.method} ${req.originalUrl} failed:`, error);
 
 function catalogWarning(source: SnapshotSource): string {
-  const errors = source.current().diagnostics.filter((d) => d.severity === "error").length;
+  const errors = errorCount(source.current().diagnostics);
   return errors > 0 ? ` — the catalog has ${errors} error(s); run npx pao validate` : "";
 }
 

@@ -89,7 +89,6 @@ function atOf(p: { line: number; column: number }) {
   return { line: p.line, column: p.column };
 }
 
-export { dottedPath };
 
 /** `presentation.fields[2].max_length: `, or nothing at the top of the document. */
 export function where(path: readonly PathSegment[]): string {
@@ -115,7 +114,7 @@ function missingKeys(issues: readonly z.core.$ZodIssue[], path: readonly PathSeg
 type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType };
 
 /** The field names an object schema accepts at `path`, looking through optional, default, array and union. */
-export function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
+function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
   let current: z.ZodType[] = [schema];
   for (let depth = 0; depth <= path.length; depth++) {
     const expanded: z.ZodType[] = [];

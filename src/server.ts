@@ -50,7 +50,7 @@ export function createServer(parts: ServerParts): express.Express {
 }
 
 /** The headers helmet would set, captured by running it once against a stand-in response. */
-export function securityHeaders(): Map<string, string> {
+function securityHeaders(): Map<string, string> {
   const headers = new Map<string, string>();
   const res = {
     setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), String(value)),

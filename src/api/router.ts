@@ -4,6 +4,7 @@
  * handling follows seed 004: OPTIONS on a known URI answers with Allow, an unsupported method gets 405 with Allow.
  */
 import { createHash } from "node:crypto";
+import { errorCount } from "../diagnostics.js";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
@@ -134,7 +135,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
             catalog_last_updated: time(ctx, snapshot.catalogUpdatedAt),
             last_sync: time(ctx, snapshot.syncedAt),
             items: snapshot.catalog.items.size,
-            catalog_errors: snapshot.diagnostics.filter((d) => d.severity === "error").length,
+            catalog_errors: errorCount(snapshot.diagnostics),
           });
           return;
         }
@@ -142,7 +143,8 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         // Views are pure, so the answer is computed first: only a resource that exists has an entity tag.
         const answer = op.run!(ctx, { params: req.params as Record<string, string>, query, body });
         if (method === "GET") {
-          // The answer is a function of the snapshot (two commits) and the URL, so that is the entity tag.
+          // The answer is a function of the snapshot (its two commits, or in local mode the files' fingerprint) and
+          // the URL, so that is the entity tag.
           const body = Buffer.from(JSON.stringify(answer));
           if (op.volatile) return sendAnswer(req, res, { etag: `"${digest(body.toString("latin1")).slice(0, 32)}"`, body });
           const cached = { etag: `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`, body };

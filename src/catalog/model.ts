@@ -3,6 +3,7 @@
  * came from (so a later check can still point at a line).
  */
 import type { LoadedYaml } from "../yaml/load.js";
+import { resolveVersion } from "./versions.js";
 import type { RepoConfig } from "./repo-config.js";
 import type { CatalogBundle, CatalogItem, Category, Kind, UpdateDefinition } from "./schema.js";
 import type { WorkflowFile } from "./workflows.js";
@@ -59,4 +60,19 @@ export function indexOf<K extends Kind>(catalog: Catalog, kind: K): VersionIndex
     UpdateOperation: catalog.updateOperations,
   } as const;
   return byKind[kind] as unknown as VersionIndex<DefinitionOf<K>>;
+}
+
+/**
+ * The definition an exact version or a range picks among the versions on offer (highest first): the one rule every
+ * caller uses, so the catalog check, the planner and the CLI agree on which version a bundle or request gets.
+ */
+export function resolveDefinition<D extends { version: string }>(versions: readonly D[] | undefined, wanted: string | undefined): D | undefined {
+  if (!versions) return undefined;
+  const resolved = resolveVersion(versions.map((v) => v.version), wanted);
+  return versions.find((v) => v.version === resolved);
+}
+
+/** The catalog item a name and version range resolve to. */
+export function resolveItem(catalog: Pick<Catalog, "items">, name: string, range: string): CatalogItemDefinition | undefined {
+  return resolveDefinition(catalog.items.get(name), range);
 }

@@ -10,7 +10,7 @@ type Matcher = (text: string) => boolean;
 
 const compiled = new Map<string, Matcher>();
 
-/** A linear-time test for the pattern; throws when RE2 cannot compile it (check with `re2Compiles` first). */
+/** A linear-time test for the pattern; throws when RE2 cannot compile it (check with `re2Rejects` first). */
 export function patternMatcher(pattern: string): Matcher {
   let matcher = compiled.get(pattern);
   if (!matcher) {

@@ -1,7 +1,8 @@
 /**
- * A field's `regexp` runs against whatever a requester types, so it must not be able to hang the process. A pattern
- * is accepted only when it compiles as a Unicode ECMAScript pattern (what ajv runs), uses no backreferences or
- * lookaround, and scslre finds no super-linear backtracking in it. Unanchored patterns that may still take
+ * pao itself runs field patterns on RE2 (pattern-engine.ts), where no pattern can hang; this check keeps the
+ * catalog portable to the backtracking engines that editors, portals and form renderers use with the served JSON
+ * Schema. A pattern is accepted only when it compiles as a Unicode ECMAScript pattern and on RE2, uses no
+ * backreferences or lookaround, and scslre finds no super-linear backtracking in it. Unanchored patterns that may still take
  * quadratic time on long input are reported as warnings. The verdict is a pure function of the pattern, so it is
  * memoised: catalogs reuse the same few patterns everywhere.
  */

@@ -1,5 +1,5 @@
 /** How `pao validate` prints diagnostics: one line each for people, or JSON for tools. */
-import type { Diagnostic } from "../diagnostics.js";
+import { errorCount, type Diagnostic } from "../diagnostics.js";
 
 export function formatText(diagnostics: readonly Diagnostic[]): string {
   const lines: string[] = [];
@@ -28,7 +28,7 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
 }
 
 export function summary(diagnostics: readonly Diagnostic[], files: number): string {
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const errors = errorCount(diagnostics);
   const warnings = diagnostics.length - errors;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `${plural(errors, "error")}, ${plural(warnings, "warning")} in ${plural(files, "file")}`;

@@ -7,9 +7,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import type { CatalogItemDefinition } from "../catalog/model.js";
+import { resolveDefinition, type CatalogItemDefinition } from "../catalog/model.js";
 import type { Field } from "../catalog/schema.js";
-import { resolveVersion } from "../catalog/versions.js";
 import { validateRepository } from "../repo/validate-repository.js";
 import { suggestion } from "../schema-diagnostics.js";
 
@@ -118,8 +117,7 @@ export function runNew(args: readonly string[], io: NewIO): number {
     io.stderr(guess ? `    hint: did you mean '${guess}'?` : `    hint: on offer: ${[...catalog.items.keys()].join(", ") || "nothing yet"}`);
     return EXIT.invalid;
   }
-  const resolved = resolveVersion(versions.map((v) => v.version), values.version);
-  const item = versions.find((v) => v.version === resolved);
+  const item = resolveDefinition(versions, values.version);
   if (!item) {
     io.stderr(`pao new: no version of '${itemName}' satisfies ${values.version ?? "the latest release"}`);
     io.stderr(`    hint: versions on offer: ${versions.map((v) => v.version).join(", ")}`);

@@ -6,9 +6,8 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Catalog, CatalogItemDefinition } from "../catalog/model.js";
+import { resolveItem, type Catalog } from "../catalog/model.js";
 import { executorWorkflow } from "../catalog/repo-config.js";
-import { resolveVersion } from "../catalog/versions.js";
 import { hasErrors } from "../diagnostics.js";
 import { planRequest, type PlannedStep } from "../fulfillment/plan.js";
 import { isYamlPath, readTree } from "../repo/fs-files.js";
@@ -78,12 +77,6 @@ function bundleItemParameters(request: ValidatedRequest, catalog: Catalog, body:
   const selected = [...(selections["required_items"] ?? []), ...(selections["optional_items"] ?? [])].find((s) => s.catalog_item === itemName);
   const given = typeof selected?.parameters === "object" && selected.parameters !== null ? (selected.parameters as Record<string, unknown>) : {};
   return { ...request.parameters, ...defaults, ...fixed, ...given };
-}
-
-function resolveItem(catalog: Catalog, name: string, range: string): CatalogItemDefinition | undefined {
-  const versions = catalog.items.get(name) ?? [];
-  const resolved = resolveVersion(versions.map((v) => v.version), range);
-  return versions.find((v) => v.version === resolved);
 }
 
 export function formatPlanText(file: string, request: ValidatedRequest, steps: readonly StepPreview[]): string {

@@ -3,9 +3,8 @@
  * of an update), numbered `step-001`, `step-002`, ... in the order the catalog lists them, with `depends_on`
  * turned from action names into step ids. Templates are carried as written; rendering happens at dispatch.
  */
-import type { CatalogItemDefinition, AnyDefinition, Catalog } from "../catalog/model.js";
+import { resolveItem, type AnyDefinition, type Catalog } from "../catalog/model.js";
 import type { Action, RetryPolicy } from "../catalog/schema.js";
-import { resolveVersion } from "../catalog/versions.js";
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { max_attempts: 3, backoff_strategy: "exponential", initial_delay: "30s" };
 
@@ -91,8 +90,3 @@ export function stepId(n: number): string {
   return `step-${String(n).padStart(3, "0")}`;
 }
 
-function resolveItem(catalog: Catalog, name: string, range: string): CatalogItemDefinition | undefined {
-  const versions = catalog.items.get(name) ?? [];
-  const resolved = resolveVersion(versions.map((v) => v.version), range);
-  return versions.find((v) => v.version === resolved);
-}

@@ -2,11 +2,11 @@
  * A request's first status record, made from what validation and planning found. Pure: the time is given, the
  * request id is derived, so the same event always yields the same record.
  */
+import { KINDS } from "../catalog/kinds.js";
 import type { AnyDefinition } from "../catalog/model.js";
 import type { Plan } from "./plan.js";
 import type { StatusRecord } from "./status-record.js";
 
-const KIND = { CatalogItem: "catalog_item", CatalogBundle: "catalog_bundle", UpdateItem: "update_item", UpdateOperation: "update_operation" } as const;
 
 export interface NewRecordInput {
   requestId: string;
@@ -25,7 +25,7 @@ export function newStatusRecord(input: NewRecordInput): StatusRecord {
   return {
     request_id: input.requestId,
     status: input.needsApproval ? "awaiting_approval" : "submitted",
-    kind: KIND[input.definition.kind],
+    kind: KINDS[input.definition.kind].apiType,
     name: input.definition.name,
     version: input.definition.version,
     parameters: input.parameters,

@@ -4,6 +4,7 @@
  * as ISO 8601 instants and rendered in the configured zone when served.
  */
 import { z } from "zod";
+import { REQUEST_ID } from "../requests/request-id.js";
 
 export const REQUEST_STATUSES = [
   "submitted",
@@ -49,7 +50,7 @@ export const StepRecord = z.strictObject({
 export type StepRecord = z.infer<typeof StepRecord>;
 
 export const StatusRecord = z.strictObject({
-  request_id: z.string().regex(/^req-[0-9a-f]{12}$/),
+  request_id: z.string().regex(REQUEST_ID),
   status: z.enum(REQUEST_STATUSES),
   kind: z.enum(["catalog_item", "catalog_bundle", "update_item", "update_operation"]),
   name: z.string(),

@@ -37,12 +37,16 @@ export function walkFiles(root: string, dirs: readonly string[], visit: (path: s
   for (const dir of dirs) walk(join(root, dir));
 }
 
-/** All regular files below `root/dir` (recursively), as paths relative to `root`. */
-export function readTree(root: string, dirs: readonly string[], options: ReadOptions = {}): SourceFile[] {
-  const out: SourceFile[] = [];
+export interface DiskFile extends SourceFile {
+  modifiedAt: Date;
+}
+
+/** All regular files below `root/dir` (recursively), as paths relative to `root`, with when each last changed. */
+export function readTree(root: string, dirs: readonly string[], options: ReadOptions = {}): DiskFile[] {
+  const out: DiskFile[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   walkFiles(root, dirs, (path, abs, stat) => {
-    if (!options.filter || options.filter(path)) out.push({ path, text: readCapped(abs, stat.size, maxBytes) });
+    if (!options.filter || options.filter(path)) out.push({ path, text: readCapped(abs, stat.size, maxBytes), modifiedAt: stat.mtime });
   });
   return out;
 }

@@ -5,7 +5,6 @@
  * (the webhook) or POST /admin/catalog/refresh triggers a refresh.
  */
 import { CatalogLoader, DEFAULT_LAYOUT } from "../catalog/load.js";
-import { DEFAULT_CONFIG } from "../catalog/repo-config.js";
 import type { GitHubGateway, TreeEntry } from "../github/gateway.js";
 import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
@@ -36,7 +35,7 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
     const files = await Promise.all(entries.map(async (e) => ({ path: e.path, sha: e.sha, text: await gateway.blob(e.sha) })));
     const { catalog, diagnostics } = loader.load(files.filter((f) => !f.path.startsWith("requests/")));
 
-    const statusBranch = catalog.config.status_branch ?? DEFAULT_CONFIG.status_branch;
+    const statusBranch = catalog.config.status_branch;
     const statusCommit = await gateway.branchCommit(statusBranch);
     const statusEntries = statusCommit ? (await gateway.tree(statusCommit, ["status"])).filter((e) => e.type === "blob" && e.path.startsWith("status/")) : [];
     const statusFiles = await Promise.all(statusEntries.map(async (e) => ({ path: e.path, text: await gateway.blob(e.sha) })));

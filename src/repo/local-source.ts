@@ -4,8 +4,6 @@
  * and re-validates only what changed.
  */
 import { createHash } from "node:crypto";
-import { lstatSync } from "node:fs";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CatalogLoader } from "../catalog/load.js";
 import { isYamlPath, readTree, walkFiles } from "./fs-files.js";
@@ -23,15 +21,19 @@ export interface LocalSourceOptions {
 
 export async function createLocalSource(options: LocalSourceOptions): Promise<SnapshotSource> {
   const loader = new CatalogLoader();
-  let snapshot = await read(options.root, loader);
+  // Where the repository came from does not change while pao runs; asking git once is enough.
+  const remote = (await gitOutput(options.root, ["remote", "get-url", "origin"])) ?? pathToFileURL(options.root).href;
+  // The fingerprint is taken before the files are read: a change during the read then shows up as a difference at
+  // the next poll, never as new content filed under an old fingerprint (which would keep stale answers cached).
   let fingerprint = treeFingerprint(options.root);
+  let snapshot = await read(options.root, loader, fingerprint, remote);
   let timer: NodeJS.Timeout | undefined;
 
   const refresh = serialRefresher(
     async () => {
-      const now = treeFingerprint(options.root);
-      const s = await read(options.root, loader);
-      fingerprint = now;
+      const before = treeFingerprint(options.root);
+      const s = await read(options.root, loader, before, remote);
+      fingerprint = before;
       return s;
     },
     (s) => (snapshot = s as LocalSnapshot),
@@ -64,19 +66,17 @@ interface LocalSnapshot extends Snapshot {
   statusCommit: string | null;
 }
 
-async function read(root: string, loader: CatalogLoader): Promise<LocalSnapshot> {
+async function read(root: string, loader: CatalogLoader, fingerprint: string, remote: string): Promise<LocalSnapshot> {
   const catalogFiles = readTree(root, ["catalog", ".github/workflows"], { filter: isYamlPath });
   const config = readTree(root, [".github/pao.yml"]);
   const { catalog, diagnostics } = loader.load([...config, ...catalogFiles]);
-  const requestFiles = readTree(root, ["requests"], { filter: isYamlPath }).map((f) => ({ ...f, modifiedAt: mtime(join(root, f.path)) }));
+  const requestFiles = readTree(root, ["requests"], { filter: isYamlPath });
 
   const statusCommit = await branchCommit(root, catalog.config.status_branch);
   const statusFiles = statusCommit ? await readFolderAt(root, statusCommit, "status") : [];
   const { records, diagnostics: recordDiagnostics } = parseStatusRecords(statusFiles);
 
-  const fingerprint = treeFingerprint(root);
-  const catalogTimes = catalogFiles.map((f) => mtime(join(root, f.path))?.getTime() ?? 0);
-  const remote = await gitOutput(root, ["remote", "get-url", "origin"]);
+  const catalogTimes = catalogFiles.map((f) => f.modifiedAt.getTime());
   const branch = await gitOutput(root, ["rev-parse", "--abbrev-ref", "HEAD"]);
   return {
     id: snapshotId(fingerprint, statusCommit),
@@ -87,22 +87,14 @@ async function read(root: string, loader: CatalogLoader): Promise<LocalSnapshot>
     requestFiles,
     catalogUpdatedAt: new Date(Math.max(0, ...catalogTimes)),
     syncedAt: new Date(),
-    repository: { url: remote ?? pathToFileURL(root).href, branch: branch ?? "working tree" },
+    repository: { url: remote, branch: branch ?? "working tree" },
     mode: "local",
   };
 }
 
 /** Sizes and modification times of every watched file: cheap to compute, and changes when any file does. */
-export function treeFingerprint(root: string): string {
+function treeFingerprint(root: string): string {
   const hash = createHash("sha256");
   walkFiles(root, WATCHED, (path, _abs, stat) => hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`));
   return hash.digest("hex");
-}
-
-function mtime(path: string): Date | undefined {
-  try {
-    return lstatSync(path).mtime;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,10 +7,10 @@ import type { ErrorObject } from "ajv";
 import { compileSchema } from "../catalog/ajv.js";
 import { fieldsToJsonSchema } from "../catalog/json-schema.js";
 import { Reporter } from "../catalog/checks/reporter.js";
-import type { Catalog, CatalogItemDefinition, VersionIndex, AnyDefinition } from "../catalog/model.js";
+import { indexOf, resolveDefinition, resolveItem, type Catalog, type VersionIndex, type AnyDefinition } from "../catalog/model.js";
+import { kindForApiType } from "../catalog/kinds.js";
 import type { SourceFile } from "../catalog/load.js";
 import type { Field } from "../catalog/schema.js";
-import { resolveVersion } from "../catalog/versions.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
 import { loadYaml, type PathSegment } from "../yaml/load.js";
@@ -82,14 +82,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     });
   }
 
-  const index: VersionIndex<AnyDefinition> =
-    shape === "catalog_item"
-      ? catalog.items
-      : shape === "catalog_bundle"
-        ? catalog.bundles
-        : shape === "update_item"
-          ? catalog.updateItems
-          : catalog.updateOperations;
+  const index: VersionIndex<AnyDefinition> = indexOf(catalog, kindForApiType(shape)!);
   const name = body[shape] as string;
   const versions = index.get(name);
   if (!versions) {
@@ -99,8 +92,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     });
     return { file: file.path, diagnostics: r.diagnostics };
   }
-  const resolved = resolveVersion(versions.map((v) => v.version), body.version);
-  const definition = versions.find((v) => v.version === resolved);
+  const definition = resolveDefinition(versions, body.version);
   if (!definition) {
     const broken = catalog.unavailable.filter((u) => u.name === name).map((u) => `${u.version} (${u.file})`);
     r.report("request-no-version", body.version === undefined ? [shape] : ["version"], `no version of '${name}' satisfies ${body.version ?? "the latest release"}`, {
@@ -117,7 +109,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
       optional_items: { catalog_item: string; enabled: boolean; parameters: Record<string, unknown> }[];
     };
     const checkBundleItem = (entry: { catalog_item: string; version: string; parameters?: Record<string, unknown> | undefined }, given: Record<string, unknown>, at: PathSegment[], prefix = "") => {
-      const item = resolveItem(catalog.items, entry.catalog_item, entry.version);
+      const item = resolveItem(catalog, entry.catalog_item, entry.version);
       if (!item) return; // the catalog check reports a bundle whose item has no fitting version
       const fixed = Object.keys(entry.parameters ?? {});
       const free = item.body.presentation.fields.filter((f) => !fixed.includes(f.name));
@@ -165,12 +157,6 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     ...(typeof body["target"] === "string" ? { target: body["target"] } : {}),
   };
   return { file: file.path, request, diagnostics: r.diagnostics };
-}
-
-function resolveItem(items: VersionIndex<CatalogItemDefinition>, name: string, range: string): CatalogItemDefinition | undefined {
-  const versions = items.get(name);
-  const resolved = versions ? resolveVersion(versions.map((v) => v.version), range) : null;
-  return versions?.find((v) => v.version === resolved);
 }
 
 /** ajv against the fields' schema, defaults applied; read-only fields may not be set by a request. */

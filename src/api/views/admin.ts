@@ -1,5 +1,6 @@
 /** Administration views (seed 000 section 5): health, statistics, validation of a definition. */
 import type { z } from "zod";
+import { errorCount } from "../../diagnostics.js";
 import { validateDefinition } from "../../catalog/validate-definition.js";
 import { ApiProblem } from "../problem.js";
 import type { Health, Stats, ValidateBody, ValidateResult } from "../schemas.js";
@@ -8,7 +9,7 @@ import { time, type ViewContext } from "./context.js";
 
 export function health(ctx: ViewContext): z.infer<typeof Health> {
   const s = ctx.snapshot;
-  const errors = s.diagnostics.filter((d) => d.severity === "error").length;
+  const errors = errorCount(s.diagnostics);
   return {
     status: errors === 0 ? "healthy" : "degraded",
     version: ctx.version,

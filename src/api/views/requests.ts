@@ -17,19 +17,20 @@ import { time, timeOrNull, type ViewContext } from "./context.js";
 /** A record as the views need it; requests without a record get one synthesised from their file. */
 const recordsCache = new WeakMap<Snapshot, StatusRecord[]>();
 
-export function allRecords(snapshot: Snapshot): StatusRecord[] {
+function allRecords(snapshot: Snapshot): StatusRecord[] {
   let records = recordsCache.get(snapshot);
   if (!records) {
     const known = new Set([...snapshot.records.values()].map((r) => r.request_path));
-    const pending = snapshot.requestFiles.filter((f) => !known.has(f.path)).map((f) => fromFile(snapshot, f));
+    const paths = new Set(snapshot.requestFiles.map((f) => f.path));
+    const pending = snapshot.requestFiles.filter((f) => !known.has(f.path)).map((f) => fromFile(snapshot, f, paths));
     records = [...snapshot.records.values(), ...pending].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
     recordsCache.set(snapshot, records);
   }
   return records;
 }
 
-function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number]): StatusRecord {
-  const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths: new Set(snapshot.requestFiles.map((f) => f.path)) });
+function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], knownRequestPaths: ReadonlySet<string>): StatusRecord {
+  const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths });
   const request = validation.request;
   const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
   if (request) {

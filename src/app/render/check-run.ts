@@ -3,7 +3,7 @@
  * request file and what to fix, and one annotation per diagnostic on the line it is about. The texts are the
  * templates of templates.ts; this module only works out what they show.
  */
-import type { Diagnostic } from "../../diagnostics.js";
+import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { CheckAnnotation, CheckRunContent } from "../../github/gateway.js";
 import { compileMarkdown } from "./markdown.js";
 import { CHECK_NOTES, CHECK_SUMMARY, CHECK_TITLE } from "./templates.js";
@@ -50,7 +50,7 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     })),
   );
   const views = files.map((f) => {
-    const errors = f.diagnostics.filter((d) => d.severity === "error").length;
+    const errors = errorCount(f.diagnostics);
     return {
       path: f.path,
       orders: f.orders ?? null,
@@ -60,12 +60,12 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
       problems: problemViews(f.diagnostics),
     };
   });
-  const errorCount = views.reduce((n, f) => n + f.errors, 0);
+  const totalErrors = views.reduce((n, f) => n + f.errors, 0);
   const context: CheckContext = {
     noFiles: files.length === 0,
-    valid: errorCount === 0,
+    valid: totalErrors === 0,
     fileCount: files.length,
-    errorCount,
+    errorCount: totalErrors,
     failingCount: views.filter((f) => !f.valid).length,
     files: views,
     notes: [...notes],
@@ -74,7 +74,7 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     name: CHECK_NAME,
     title: renderTitle(context),
     summary: renderSummary(context),
-    conclusion: files.length === 0 ? "neutral" : errorCount === 0 ? "success" : "failure",
+    conclusion: files.length === 0 ? "neutral" : totalErrors === 0 ? "success" : "failure",
     annotations,
   };
 }

@@ -6,7 +6,7 @@
  * `RequestCommentView` is the data the app fills; the text is the REQUEST_COMMENT template.
  */
 import type { ActionType } from "../../catalog/action-types.js";
-import type { Diagnostic } from "../../diagnostics.js";
+import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { StepStatus } from "../../fulfillment/status-record.js";
 import { compileMarkdown } from "./markdown.js";
 import { problemViews, type ProblemView } from "./problems.js";
@@ -126,7 +126,7 @@ export function renderRequestComment(view: RequestCommentView): string {
     fromFork: view.fromFork,
     catalogChanged: view.catalogChanged,
     requests: view.requests.map((r) => {
-      const errors = r.diagnostics.filter((d) => d.severity === "error").length;
+      const errors = errorCount(r.diagnostics);
       const awaiting = r.approval !== null && r.approval.approvedBy === null;
       return {
         file: r.file,

@@ -9,7 +9,7 @@ import { suggestion } from "../../schema-diagnostics.js";
 import type { PathSegment } from "../../yaml/load.js";
 import { FIELD_TYPES } from "../field-types.js";
 import { KINDS } from "../kinds.js";
-import type { AnyDefinition, CatalogItemDefinition, UnavailableDefinition, VersionIndex } from "../model.js";
+import { resolveDefinition, type AnyDefinition, type CatalogItemDefinition, type UnavailableDefinition, type VersionIndex } from "../model.js";
 import { executorWorkflow, type RepoConfig } from "../repo-config.js";
 import type { Action } from "../schema.js";
 import { isTemplate } from "../../templates/inspect.js";
@@ -99,8 +99,7 @@ function checkBundle(bundle: { required_items: BundleEntry[]; optional_items: Bu
         });
         return;
       }
-      const range = parseRange(entry.version);
-      const match = range ? versions.find((v) => satisfies(v.version, range)) : undefined;
+      const match = resolveDefinition(versions, entry.version);
       if (!match) {
         r.report("bundle-item-no-version", [...at, "version"], `no version of '${entry.catalog_item}' satisfies ${entry.version}`, {
           hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}`,

@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from "../../diagnostics.js";
 import type { DiagnosticCode } from "../../diagnostic-codes.js";
 import type { LoadedYaml, PathSegment } from "../../yaml/load.js";
-import { dottedPath } from "../../schema-diagnostics.js";
+import { dottedPath } from "../../yaml/path.js";
 
 export interface ReportOptions {
   severity?: Severity;
