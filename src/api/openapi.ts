@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 description of /api/v1, generated from the route table and the zod schemas the handlers use.
  */
 import { z } from "zod";
-import { ROUTES, type Operation } from "./routes.js";
+import { ROUTES } from "./routes.js";
 import { Problem } from "./schemas.js";
 
 let cached: Record<string, unknown> | undefined;
@@ -22,7 +22,7 @@ export function openApiDocument(): Record<string, unknown> {
   const errors = (codes: number[]) =>
     Object.fromEntries(codes.map((c) => [String(c), { description: DESCRIPTIONS[c] ?? "Problem", content: problem }]));
 
-  for (const route of [...ROUTES, { path: "/openapi.json", get: { summary: "This description", query: z.strictObject({}), response: z.record(z.string(), z.unknown()) } as Operation }]) {
+  for (const route of ROUTES) {
     const path = route.path.replace(/:([a-z_]+)/g, "{$1}");
     const params = [...route.path.matchAll(/:([a-z_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const item: Record<string, unknown> = {};
@@ -58,9 +58,9 @@ export function openApiDocument(): Record<string, unknown> {
         responses: {
           "200": { description: "OK", content: { "application/json": { schema: strip(toSchema(op.response, "output")) } } },
           ...(method === "get" ? { "304": { description: "Not modified: the ETag sent in If-None-Match still holds" } } : {}),
-          ...errors(route.path === "/health" ? [405, 429] : [400, 401, 404, 405, 429]),
+          ...errors(route.open ? [405] : [400, 401, 404, 405, 429]),
         },
-        ...(route.path === "/health" ? { security: [] } : {}),
+        ...(route.open ? { security: [] } : {}),
       };
     }
     item["options"] = {

@@ -6,13 +6,11 @@
 import { createHash } from "node:crypto";
 import { errorCount } from "../diagnostics.js";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { z } from "zod";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { RateLimitConfig } from "../config.js";
 import type { SnapshotSource } from "../repo/snapshot.js";
 import { AnswerCache, type CachedAnswer } from "./answer-cache.js";
 import { CursorCodec } from "./cursor.js";
-import { openApiDocument } from "./openapi.js";
 import { ApiProblem } from "./problem.js";
 import { parseInput, ROUTES, type Operation, type Route } from "./routes.js";
 import { time, type ViewContext } from "./views/context.js";
@@ -34,7 +32,7 @@ export interface ApiDeps {
 }
 
 /** Routes that answer without credentials and without counting against the rate limit. */
-const OPEN_PATHS = new Set(["/health"]);
+const OPEN_PATHS = new Set(ROUTES.filter((r) => r.open).map((r) => r.path));
 
 export function createApiRouter(deps: ApiDeps): express.Router {
   const router = express.Router({ strict: false });
@@ -91,7 +89,6 @@ export function createApiRouter(deps: ApiDeps): express.Router {
   }
 
   for (const route of ROUTES) router.all(route.path, handle(route));
-  router.all(openApiRoute.path, handle(openApiRoute));
 
   router.use((req, res) => sendProblem(req, res, new ApiProblem("not-found", `no resource at ${req.originalUrl.split("?")[0]}; see ${API_BASE}/openapi.json`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -158,17 +155,6 @@ export function createApiRouter(deps: ApiDeps): express.Router {
     };
   }
 }
-
-/** Served from the same table-driven handler, but not part of the table: it describes the table. */
-const openApiRoute: Route = {
-  path: "/openapi.json",
-  get: {
-    summary: "This API's OpenAPI 3.1 description",
-    query: z.strictObject({}),
-    response: z.record(z.string(), z.unknown()),
-    run: () => openApiDocument(),
-  },
-};
 
 function sendAnswer(req: Request, res: Response, answer: CachedAnswer): void {
   res.setHeader("ETag", answer.etag);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { REQUEST_STATUSES } from "../fulfillment/status-record.js";
+import { openApiDocument } from "./openapi.js";
 import { ApiProblem } from "./problem.js";
 import * as S from "./schemas.js";
 import { getBundle, getItem, getUpdate, listBundles, listItems, listUpdates } from "./views/catalog.js";
@@ -32,6 +33,8 @@ export interface Route {
   path: string;
   get?: Operation;
   post?: Operation;
+  /** Answers without credentials and without counting against the rate limit. */
+  open?: true;
 }
 
 const integer = (name: string, min: number, max: number) =>
@@ -196,7 +199,18 @@ export const ROUTES: Route[] = [
   },
   {
     path: "/health",
+    open: true,
     get: { ...op({ summary: "Health (5.2); needs no credentials", query: none, response: S.Health, run: (ctx) => health(ctx) }), volatile: true },
+  },
+  {
+    // Describes the table itself, so it is served by the same handler and listed in its own description.
+    path: "/openapi.json",
+    get: op({
+      summary: "This API's OpenAPI 3.1 description",
+      query: none,
+      response: z.record(z.string(), z.unknown()),
+      run: () => openApiDocument(),
+    }),
   },
 ];
 
