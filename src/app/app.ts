@@ -3,6 +3,7 @@
  * its answer within a second. Work for one pull request runs one task at a time.
  */
 import type { Probot } from "probot";
+import { DEFAULT_LAYOUT, isYamlUnder } from "../catalog/paths.js";
 import { validateRequestFile } from "../requests/validate.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import type { GitHubSource } from "../repo/github-source.js";
@@ -17,7 +18,7 @@ export interface AppDeps {
   queue: WorkQueue;
 }
 
-const isRequestFile = (path: string) => path.startsWith("requests/") && (path.endsWith(".yaml") || path.endsWith(".yml"));
+const isRequestFile = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.requestsDir);
 
 export function createPaoApp(deps: AppDeps) {
   const ours = (full: string | undefined) => full?.toLowerCase() === `${deps.owner}/${deps.repo}`.toLowerCase();
@@ -56,7 +57,7 @@ export async function validatePullRequest(
     };
   });
   const notes: string[] = [];
-  if (changed.some((f) => f.path.startsWith("catalog/"))) {
+  if (changed.some((f) => f.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`))) {
     notes.push(checkNote("catalog-changed"));
   }
   if (pr.fork) notes.push(checkNote("fork"));

@@ -15,6 +15,7 @@ import { Reporter } from "./checks/reporter.js";
 import { KINDS, kindForFolder } from "./kinds.js";
 import type { AnyDefinition, Catalog, CatalogItemDefinition, UnavailableDefinition } from "./model.js";
 import { DEFAULT_CONFIG, RepoConfigSchema, type RepoConfig } from "./repo-config.js";
+import { DEFAULT_LAYOUT, isWorkflowFile, isYamlUnder, trimSlashes, type CatalogLayout } from "./paths.js";
 import { Action, CATEGORIES, Field, KIND_NAMES, type Category, type Kind } from "./schema.js";
 import { compareDescending } from "./versions.js";
 import { analyseWorkflow, type WorkflowFile } from "./workflows.js";
@@ -27,17 +28,8 @@ export interface SourceFile {
   sha?: string;
 }
 
-export interface CatalogLayout {
-  catalogDir: string;
-  workflowsDir: string;
-  configFile: string;
-}
-
-export const DEFAULT_LAYOUT: CatalogLayout = {
-  catalogDir: "catalog",
-  workflowsDir: ".github/workflows",
-  configFile: ".github/pao.yml",
-};
+export type { CatalogLayout } from "./paths.js";
+export { DEFAULT_LAYOUT } from "./paths.js";
 
 export interface LoadOptions {
   layout?: Partial<CatalogLayout>;
@@ -93,7 +85,7 @@ export class CatalogLoader {
         const result = loadConfig(file, this.options.limits);
         config = result.config;
         diagnostics.push(...result.diagnostics);
-      } else if (file.path.startsWith(workflowsPrefix) && isYaml(file.path) && !file.path.slice(workflowsPrefix.length).includes("/")) {
+      } else if (isWorkflowFile(file.path, this.layout.workflowsDir)) {
         let entry = this.workflowFiles.get(file.path);
         if (!entry || entry.key !== key) {
           entry = { key, result: analyseWorkflow(file.path, file.text) };
@@ -103,7 +95,7 @@ export class CatalogLoader {
         const name = file.path.slice(workflowsPrefix.length);
         if (entry.result.workflow) workflows.set(name, entry.result.workflow);
         else workflowDiagnostics.set(name, entry.result.diagnostics);
-      } else if (file.path.startsWith(catalogPrefix) && isYaml(file.path)) {
+      } else if (isYamlUnder(file.path, this.layout.catalogDir)) {
         let entry = this.definitions.get(file.path);
         if (!entry || entry.key !== key) {
           entry = { key, result: analyseDefinitionFile(file, file.path.slice(catalogPrefix.length), this.layout, this.options.limits) };
@@ -277,12 +269,5 @@ function indexByName<D extends AnyDefinition>(definitions: readonly D[]): Map<st
   return index;
 }
 
-function isYaml(path: string): boolean {
-  return path.endsWith(".yaml") || path.endsWith(".yml");
-}
-
-function trimSlashes(p: string): string {
-  return p.replace(/^\.\//, "").replace(/\/+$/, "");
-}
 
 export type { LoadedYaml };

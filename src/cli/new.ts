@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { resolveDefinition, type CatalogItemDefinition } from "../catalog/model.js";
 import type { Field } from "../catalog/schema.js";
-import { validateRepository } from "../repo/validate-repository.js";
+import { loadRepository } from "../repo/validate-repository.js";
 import { suggestion } from "../schema-diagnostics.js";
 
 export interface NewIO {
@@ -104,7 +104,7 @@ export function runNew(args: readonly string[], io: NewIO): number {
   }
 
   const root = resolve(io.cwd, values.dir ?? ".");
-  const { catalog } = validateRepository(root);
+  const { catalog } = loadRepository(root);
   const versions = catalog.items.get(itemName);
   if (!versions) {
     const otherKind = catalog.bundles.has(itemName) ? "a bundle" : catalog.updateItems.has(itemName) ? "an update item" : catalog.updateOperations.has(itemName) ? "an update operation" : undefined;

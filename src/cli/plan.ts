@@ -10,8 +10,8 @@ import { resolveItem, type Catalog } from "../catalog/model.js";
 import { executorWorkflow } from "../catalog/repo-config.js";
 import { hasErrors } from "../diagnostics.js";
 import { planRequest, type PlannedStep } from "../fulfillment/plan.js";
-import { isYamlPath, readTree } from "../repo/fs-files.js";
-import { validateRepository } from "../repo/validate-repository.js";
+import { readTree } from "../repo/fs-files.js";
+import { loadRepository } from "../repo/validate-repository.js";
 import { validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
 import { renderPayload, renderTemplate, TemplateError, type PayloadProblem } from "../templates/render.js";
 import { loadYaml } from "../yaml/load.js";
@@ -127,8 +127,8 @@ export function runPlan(args: readonly string[], io: PlanIO): number {
     return EXIT.usage;
   }
 
-  const { catalog } = validateRepository(root);
-  const knownRequestPaths = new Set(readTree(root, ["requests"], { filter: isYamlPath }).map((f) => f.path));
+  const { catalog, requestFiles } = loadRepository(root);
+  const knownRequestPaths = new Set(requestFiles.map((f) => f.path));
   const validation = validateRequestFile(file, catalog, { knownRequestPaths });
   if (hasErrors(validation.diagnostics) || !validation.request) {
     io.stdout(values.format === "json" ? formatJson(validation.diagnostics) : formatText(validation.diagnostics));

@@ -63,4 +63,4 @@ function readCapped(abs: string, size: number, maxBytes: number): string {
   }
 }
 
-export const isYamlPath = (path: string): boolean => path.endsWith(".yaml") || path.endsWith(".yml");
+export { isYamlPath } from "../catalog/paths.js";

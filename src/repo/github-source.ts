@@ -4,7 +4,8 @@
  * shas not seen before, and the catalog loader re-validates only files whose sha changed. A push to either branch
  * (the webhook) or POST /admin/catalog/refresh triggers a refresh.
  */
-import { CatalogLoader, DEFAULT_LAYOUT } from "../catalog/load.js";
+import { CatalogLoader } from "../catalog/load.js";
+import { DEFAULT_LAYOUT, isWorkflowFile, isYamlUnder } from "../catalog/paths.js";
 import type { GitHubGateway, TreeEntry } from "../github/gateway.js";
 import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
@@ -13,14 +14,13 @@ export interface GitHubSource extends SnapshotSource {
   onPush(ref: string): Promise<void>;
 }
 
-const CATALOG_FOLDERS = [DEFAULT_LAYOUT.catalogDir, DEFAULT_LAYOUT.workflowsDir, "requests"];
-const isYaml = (path: string) => path.endsWith(".yaml") || path.endsWith(".yml");
+const CATALOG_FOLDERS = [DEFAULT_LAYOUT.catalogDir, DEFAULT_LAYOUT.workflowsDir, DEFAULT_LAYOUT.requestsDir];
+const isRequest = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.requestsDir);
 
 function wanted(entry: TreeEntry): boolean {
   if (entry.type !== "blob") return false;
   if (entry.path === DEFAULT_LAYOUT.configFile) return true;
-  if (entry.path.startsWith(`${DEFAULT_LAYOUT.workflowsDir}/`)) return isYaml(entry.path) && !entry.path.slice(DEFAULT_LAYOUT.workflowsDir.length + 1).includes("/");
-  return (entry.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`) || entry.path.startsWith("requests/")) && isYaml(entry.path);
+  return isWorkflowFile(entry.path) || isYamlUnder(entry.path, DEFAULT_LAYOUT.catalogDir) || isRequest(entry.path);
 }
 
 export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHubSource> {
@@ -33,7 +33,7 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
     const defaultCommit = await gateway.branchCommit(repository.defaultBranch);
     const entries = defaultCommit ? (await gateway.tree(defaultCommit, CATALOG_FOLDERS)).filter(wanted) : [];
     const files = await Promise.all(entries.map(async (e) => ({ path: e.path, sha: e.sha, text: await gateway.blob(e.sha) })));
-    const { catalog, diagnostics } = loader.load(files.filter((f) => !f.path.startsWith("requests/")));
+    const { catalog, diagnostics } = loader.load(files.filter((f) => !isRequest(f.path)));
 
     const statusBranch = catalog.config.status_branch;
     const statusCommit = await gateway.branchCommit(statusBranch);
@@ -50,7 +50,7 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
       diagnostics: [...diagnostics, ...records.diagnostics],
       records: records.records,
       // On GitHub a request file on the default branch was merged: its record says what happened to it.
-      requestFiles: files.filter((f) => f.path.startsWith("requests/")),
+      requestFiles: files.filter((f) => isRequest(f.path)),
       catalogUpdatedAt: updated ?? new Date(0),
       syncedAt: new Date(),
       repository: { url: repository.htmlUrl, branch: repository.defaultBranch },

@@ -6,11 +6,13 @@
 import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { CatalogLoader } from "../catalog/load.js";
+import { DEFAULT_LAYOUT } from "../catalog/paths.js";
 import { isYamlPath, readTree, walkFiles } from "./fs-files.js";
 import { branchCommit, gitOutput, readFolderAt } from "./git.js";
 import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
-const WATCHED = ["catalog", "requests", ".github"];
+const { catalogDir, workflowsDir, configFile, requestsDir } = DEFAULT_LAYOUT;
+const WATCHED = [catalogDir, requestsDir, ".github"];
 
 export interface LocalSourceOptions {
   root: string;
@@ -67,10 +69,10 @@ interface LocalSnapshot extends Snapshot {
 }
 
 async function read(root: string, loader: CatalogLoader, fingerprint: string, remote: string): Promise<LocalSnapshot> {
-  const catalogFiles = readTree(root, ["catalog", ".github/workflows"], { filter: isYamlPath });
-  const config = readTree(root, [".github/pao.yml"]);
+  const catalogFiles = readTree(root, [catalogDir, workflowsDir], { filter: isYamlPath });
+  const config = readTree(root, [configFile]);
   const { catalog, diagnostics } = loader.load([...config, ...catalogFiles]);
-  const requestFiles = readTree(root, ["requests"], { filter: isYamlPath });
+  const requestFiles = readTree(root, [requestsDir], { filter: isYamlPath });
 
   const statusCommit = await branchCommit(root, catalog.config.status_branch);
   const statusFiles = statusCommit ? await readFolderAt(root, statusCommit, "status") : [];

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/model.js";
+import { isYamlPath } from "../catalog/paths.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { StatusRecord } from "../fulfillment/status-record.js";
 import { loadYaml } from "../yaml/load.js";
@@ -73,7 +74,7 @@ export function parseStatusRecords(files: ReadonlyArray<{ path: string; text: st
   const records = new Map<string, StatusRecord>();
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
-    if (!/\.ya?ml$/.test(file.path)) continue;
+    if (!isYamlPath(file.path)) continue;
     const loaded = loadYaml(file.text, file.path);
     if (!loaded.ok) {
       diagnostics.push(...loaded.diagnostics);

@@ -3,18 +3,16 @@
  * against that catalog. `pao validate` and the GitHub Action are thin wrappers around this.
  */
 import type { Catalog } from "../catalog/model.js";
-import { CatalogLoader, DEFAULT_LAYOUT, type CatalogLayout } from "../catalog/load.js";
+import { CatalogLoader } from "../catalog/load.js";
+import { DEFAULT_LAYOUT, trimSlashes, type CatalogLayout } from "../catalog/paths.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { validateRequestFiles } from "../requests/validate.js";
-import { isYamlPath, readTree } from "./fs-files.js";
+import { isYamlPath, readTree, type DiskFile } from "./fs-files.js";
 
-export interface RepositoryPaths extends CatalogLayout {
-  requestsDir: string;
-}
-
-export const DEFAULT_PATHS: RepositoryPaths = { ...DEFAULT_LAYOUT, requestsDir: "requests" };
+/** The layout of a repository on disk; the CLI and the Action let people move any of its folders. */
+export type RepositoryPaths = CatalogLayout;
 
 export interface RepositoryReport {
   catalog: Catalog;
@@ -23,32 +21,49 @@ export interface RepositoryReport {
   files: number;
 }
 
-export function validateRepository(root: string, paths: Partial<RepositoryPaths> = {}, loader?: CatalogLoader): RepositoryReport {
-  const p = { ...DEFAULT_PATHS, ...paths };
-  const clean = (dir: string) => dir.replace(/^\.\//, "").replace(/\/+$/, "");
-  const missing: Diagnostic[] = existsSync(join(root, clean(p.catalogDir)))
+export interface LoadedRepository {
+  catalog: Catalog;
+  /** What is wrong with the catalog itself (and a missing catalog folder). */
+  diagnostics: Diagnostic[];
+  requestFiles: DiskFile[];
+  /** How many definition files were read. */
+  definitionFiles: number;
+}
+
+/** Reads a repository on disk into its catalog and its request files; the request files are not validated here. */
+export function loadRepository(root: string, paths: Partial<RepositoryPaths> = {}, loader?: CatalogLoader): LoadedRepository {
+  const p = { ...DEFAULT_LAYOUT, ...paths };
+  const layout = { catalogDir: trimSlashes(p.catalogDir), workflowsDir: trimSlashes(p.workflowsDir), configFile: p.configFile, requestsDir: trimSlashes(p.requestsDir) };
+  const missing: Diagnostic[] = existsSync(join(root, layout.catalogDir))
     ? []
     : [
         {
           code: "catalog-folder-missing",
           severity: "error",
-          message: `there is no ${clean(p.catalogDir)}/ folder in ${root}`,
-          file: clean(p.catalogDir),
+          message: `there is no ${layout.catalogDir}/ folder in ${root}`,
+          file: layout.catalogDir,
           line: 1,
           column: 1,
           hint: "run it in the catalog repository's root, or name the folder (pao validate --catalog <dir>, the Action's catalog-path)",
         },
       ];
-  const catalogFiles = readTree(root, [clean(p.catalogDir), clean(p.workflowsDir)], { filter: isYamlPath });
-  const config = readTree(root, [p.configFile]);
-  const layout = { catalogDir: clean(p.catalogDir), workflowsDir: clean(p.workflowsDir), configFile: p.configFile };
+  const catalogFiles = readTree(root, [layout.catalogDir, layout.workflowsDir], { filter: isYamlPath });
+  const config = readTree(root, [layout.configFile]);
   const { catalog, diagnostics } = (loader ?? new CatalogLoader({ layout })).load([...config, ...catalogFiles]);
-  const requestFiles = readTree(root, [clean(p.requestsDir)], { filter: isYamlPath });
-  const requestDiagnostics = validateRequestFiles(requestFiles, catalog).flatMap((r) => r.diagnostics);
-  const definitionFiles = catalogFiles.filter((f) => f.path.startsWith(`${layout.catalogDir}/`)).length;
   return {
     catalog,
-    diagnostics: sortDiagnostics([...missing, ...diagnostics, ...requestDiagnostics]),
-    files: definitionFiles + requestFiles.length,
+    diagnostics: [...missing, ...diagnostics],
+    requestFiles: readTree(root, [layout.requestsDir], { filter: isYamlPath }),
+    definitionFiles: catalogFiles.filter((f) => f.path.startsWith(`${layout.catalogDir}/`)).length,
+  };
+}
+
+export function validateRepository(root: string, paths: Partial<RepositoryPaths> = {}, loader?: CatalogLoader): RepositoryReport {
+  const repo = loadRepository(root, paths, loader);
+  const requestDiagnostics = validateRequestFiles(repo.requestFiles, repo.catalog).flatMap((r) => r.diagnostics);
+  return {
+    catalog: repo.catalog,
+    diagnostics: sortDiagnostics([...repo.diagnostics, ...requestDiagnostics]),
+    files: repo.definitionFiles + repo.requestFiles.length,
   };
 }
