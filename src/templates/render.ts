@@ -124,7 +124,11 @@ const COMPILE_OPTIONS: CompileOptions = {
   knownHelpers: KNOWN_HELPERS,
 };
 
-type Compiled = (data: unknown) => string;
+/** A template compiled once: its render function, and the field path when it is a lone mustache. */
+interface Compiled {
+  render: (data: unknown) => string;
+  field: string[] | undefined;
+}
 const compiled = new Map<string, Compiled>();
 
 function compile(source: string): Compiled {
@@ -143,7 +147,7 @@ function compile(source: string): Compiled {
   } catch (e) {
     throw new TemplateError("template-invalid", (e as Error).message.split("\n")[0]!, source);
   }
-  fn = (data) => template(data);
+  fn = { render: (data) => template(data), field: singleField(source) };
   if (compiled.size > 5_000) compiled.clear();
   compiled.set(source, fn);
   return fn;
@@ -210,8 +214,7 @@ export function renderTemplate(template: unknown, data: Record<string, unknown>)
 
 function renderString(source: string, context: unknown): unknown {
   if (!isTemplate(source)) return source;
-  const render = compile(source); // validates the template even when the typed path below answers
-  const field = singleField(source);
+  const { render, field } = compile(source); // validates the template even when the typed path below answers
   if (field) {
     const value = lookupOwn(context, field);
     if (value !== undefined && value !== null) return structuredClone(value);

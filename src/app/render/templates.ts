@@ -6,6 +6,13 @@
  */
 
 /** The check run's title: one line. */
+/** Notes the check can carry, by kind. */
+export const CHECK_NOTES = {
+  "catalog-changed":
+    "This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.",
+  fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
+} as const;
+
 export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{plural fileCount "valid request"}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
 
 /** The check run's summary: the verdict per file, what to fix (the annotations carry the detail), then notes. */
@@ -42,12 +49,6 @@ This pull request adds or changes no file under \`requests/\`, so there is nothi
 {{/if}}
 `;
 
-/** Notes the check can carry, by kind. */
-export const CHECK_NOTES = {
-  "catalog-changed":
-    "This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.",
-  fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
-} as const;
 
 /** The hidden first line by which pao finds its own comment to edit in place. */
 export const STICKY_MARKER = "<!-- pao:sticky -->";
@@ -63,7 +64,7 @@ export const REQUEST_COMMENT = `${STICKY_MARKER}
 {{#if catalogChanged}}
 
 > [!NOTE]
-> This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.
+> ${CHECK_NOTES["catalog-changed"]}
 {{/if}}
 {{#each requests}}
 
