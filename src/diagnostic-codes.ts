@@ -62,6 +62,7 @@ export const DIAGNOSTIC_CODES = {
   "request-no-version": "no version of the item satisfies the requested version",
   "request-parameter-invalid": "a request parameter that the item's fields reject",
   "request-requester-mismatch": "requester.user_id names someone other than the pull request's author",
+  "request-changed-after-start": "a request file changed after its fulfilment started",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

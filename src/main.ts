@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createNodeMiddleware, createProbot } from "probot";
 import { createPaoApp } from "./app/app.js";
+import { StatusWriter } from "./app/status-writer.js";
 import { WorkQueue } from "./app/work-queue.js";
 import { createTokenAuthorizer } from "./github/api-auth.js";
 import { GitHubGateway } from "./github/gateway.js";
@@ -79,10 +80,23 @@ async function githubMode(config: Config): Promise<Running> {
   const appOctokit = await probot.auth();
   const { data: installation } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner: gh.owner, repo: gh.repo });
   const octokit = await probot.auth(installation.id);
+  const { data: self } = await appOctokit.request("GET /app");
   const gateway = new GitHubGateway(octokit, gh.owner, gh.repo);
   const source = await createGitHubSource(gateway);
+  const writer = new StatusWriter(gateway, () => source.current().catalog.config.status_branch);
   const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));
-  const webhooks = await createNodeMiddleware(createPaoApp({ owner: gh.owner, repo: gh.repo, source, gateway, queue }), {
+  const app = createPaoApp({
+    owner: gh.owner,
+    repo: gh.repo,
+    source,
+    gateway,
+    queue,
+    writer,
+    botLogin: `${self?.slug ?? "pao"}[bot]`,
+    now: () => new Date(),
+    log: probot.log,
+  });
+  const webhooks = await createNodeMiddleware(app, {
     probot,
     webhooksPath: gh.webhookPath,
   });

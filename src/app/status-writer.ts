@@ -1,14 +1,27 @@
 /**
- * Writes status records to the status branch. Changes wait in a queue and go out together as one commit; a write
- * that loses a race (the branch moved) is redone on fresh state, never forced; a record whose content did not
- * change is never committed. Callers learn when the commit holding their change has landed.
+ * Writes status records to the status branch. A change is an update function from the record as the branch has it
+ * to the record it should be (the state machine's `decide`), so it is always applied to fresh state: changes wait
+ * in a queue and go out together as one commit; a write that loses a race (the branch moved) re-reads the records
+ * and applies the updates again, never forcing; a record whose content did not change is never committed. Callers
+ * learn the record as it stands afterwards and the commit that holds it.
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway } from "../github/gateway.js";
+import { parseStatusRecords } from "../repo/snapshot.js";
 
 const MAX_ATTEMPTS = 5;
+
+/** From the record on the branch (null: none) to the record it should be; null or the same record: no change. */
+export type RecordUpdate = (current: StatusRecord | null) => StatusRecord | null;
+
+export interface WriteResult {
+  /** The record as the branch holds it after the write; null when there is none. */
+  record: StatusRecord | null;
+  /** The commit that holds the change; null when nothing had changed. */
+  commit: string | null;
+}
 
 export function recordPath(requestId: string): string {
   return `status/${requestId}.yaml`;
@@ -24,51 +37,99 @@ export function gitBlobSha(text: string): string {
   return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
 }
 
+/** A record on the branch that does not parse: left untouched, for a person to look at. */
+export class UnreadableRecordError extends Error {
+  constructor(readonly path: string, readonly details: string) {
+    super(`${path} on the status branch does not parse, so pao leaves it alone: ${details}`);
+    this.name = "UnreadableRecordError";
+  }
+}
+
+interface Pending {
+  updates: RecordUpdate[];
+  waiting: Array<{ resolve: (result: WriteResult) => void; reject: (e: unknown) => void }>;
+}
+
 export class StatusWriter {
-  private pending = new Map<string, string>();
-  private waiting: Array<{ resolve: (sha: string | null) => void; reject: (e: unknown) => void }> = [];
+  private pending = new Map<string, Pending>();
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "commitFiles">,
-    private readonly branch: string,
+    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "blob" | "commitFiles">,
+    /** A function when the branch is a setting that may change (`.github/pao.yml` on the default branch). */
+    private readonly branchName: string | (() => string),
   ) {}
 
-  /** Queues a record; resolves with the sha of the commit that holds it (null when nothing had changed). */
-  write(record: StatusRecord): Promise<string | null> {
-    this.pending.set(recordPath(record.request_id), recordText(record));
-    const done = new Promise<string | null>((resolve, reject) => this.waiting.push({ resolve, reject }));
+  private get branch(): string {
+    return typeof this.branchName === "string" ? this.branchName : this.branchName();
+  }
+
+  /** Queues an update of one request's record. */
+  update(requestId: string, update: RecordUpdate): Promise<WriteResult> {
+    const path = recordPath(requestId);
+    let entry = this.pending.get(path);
+    if (!entry) this.pending.set(path, (entry = { updates: [], waiting: [] }));
+    entry.updates.push(update);
+    const done = new Promise<WriteResult>((resolve, reject) => entry.waiting.push({ resolve, reject }));
     this.running ??= this.drain();
     return done;
+  }
+
+  /** Queues a whole record; resolves with the sha of the commit that holds it (null when nothing had changed). */
+  async write(record: StatusRecord): Promise<string | null> {
+    return (await this.update(record.request_id, () => record)).commit;
   }
 
   private async drain(): Promise<void> {
     while (this.pending.size > 0) {
       const batch = this.pending;
-      const waiting = this.waiting;
       this.pending = new Map();
-      this.waiting = [];
       try {
-        const sha = await this.commit(batch);
-        for (const w of waiting) w.resolve(sha);
+        const results = await this.commit(batch);
+        for (const [path, entry] of batch) {
+          const result = results.get(path)!;
+          for (const w of entry.waiting) (result instanceof Error ? w.reject(result) : w.resolve(result));
+        }
       } catch (error) {
-        for (const w of waiting) w.reject(error);
+        for (const entry of batch.values()) for (const w of entry.waiting) w.reject(error);
       }
     }
     this.running = undefined;
   }
 
-  private async commit(files: ReadonlyMap<string, string>): Promise<string | null> {
+  private async commit(batch: ReadonlyMap<string, Pending>): Promise<Map<string, WriteResult | Error>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const head = await this.gateway.branchCommit(this.branch);
       const current = head ? await this.gateway.tree(head, ["status"]) : [];
       const shas = new Map(current.map((e) => [e.path, e.sha]));
-      const changed = new Map([...files].filter(([path, text]) => shas.get(path) !== gitBlobSha(text)));
-      if (changed.size === 0) return null;
+      const results = new Map<string, WriteResult | Error>();
+      const changed = new Map<string, string>();
+      for (const [path, entry] of batch) {
+        try {
+          const before = await this.read(path, shas.get(path));
+          const after = entry.updates.reduce<StatusRecord | null>((record, update) => update(record) ?? record, before);
+          const text = after === null ? null : recordText(after);
+          if (text !== null && gitBlobSha(text) !== shas.get(path)) changed.set(path, text);
+          results.set(path, { record: after, commit: null });
+        } catch (error) {
+          results.set(path, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      if (changed.size === 0) return results;
       const message = changed.size === 1 ? `pao: ${[...changed.keys()][0]}` : `pao: ${changed.size} status records`;
       const sha = await this.gateway.commitFiles(this.branch, head, changed, message);
-      if (sha !== "conflict") return sha;
+      if (sha === "conflict") continue;
+      for (const path of changed.keys()) results.set(path, { ...(results.get(path) as WriteResult), commit: sha });
+      return results;
     }
     throw new Error(`the ${this.branch} branch kept moving; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  private async read(path: string, sha: string | undefined): Promise<StatusRecord | null> {
+    if (sha === undefined) return null;
+    const { records, diagnostics } = parseStatusRecords([{ path, text: await this.gateway.blob(sha) }]);
+    const record = [...records.values()][0];
+    if (!record) throw new UnreadableRecordError(path, diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("; "));
+    return record;
   }
 }

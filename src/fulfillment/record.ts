@@ -5,7 +5,7 @@
 import { KINDS } from "../catalog/kinds.js";
 import type { AnyDefinition } from "../catalog/model.js";
 import type { Plan } from "./plan.js";
-import type { StatusRecord } from "./status-record.js";
+import type { ApprovalRecord, StatusRecord } from "./status-record.js";
 
 
 export interface NewRecordInput {
@@ -18,13 +18,16 @@ export interface NewRecordInput {
   requestPath: string;
   /** ISO 8601 instant. */
   now: string;
-  needsApproval: boolean;
+  /** The approval the request waits for or has; null when it needs none. */
+  approval: ApprovalRecord | null;
+  /** The request file's blob sha, when it came from git. */
+  requestSha?: string;
 }
 
 export function newStatusRecord(input: NewRecordInput): StatusRecord {
   return {
     request_id: input.requestId,
-    status: input.needsApproval ? "awaiting_approval" : "submitted",
+    status: input.approval && input.approval.approved_by === null ? "awaiting_approval" : "submitted",
     kind: KINDS[input.definition.kind].apiType,
     name: input.definition.name,
     version: input.definition.version,
@@ -34,6 +37,8 @@ export function newStatusRecord(input: NewRecordInput): StatusRecord {
     updated_at: input.now,
     pull_request: input.pullRequest,
     request_path: input.requestPath,
+    ...(input.requestSha ? { request_sha: input.requestSha } : {}),
+    ...(input.approval ? { approval: input.approval } : {}),
     fulfillment: {
       execution_mode: input.plan.execution_mode,
       retry_policy: {
@@ -56,10 +61,4 @@ export function newStatusRecord(input: NewRecordInput): StatusRecord {
       tickets: [],
     },
   };
-}
-
-/** Whether a request must wait for an approving review: the item asks for it, or the update is destructive. */
-export function needsApproval(definition: AnyDefinition): boolean {
-  if (definition.body.approval?.required) return true;
-  return (definition.kind === "UpdateItem" || definition.kind === "UpdateOperation") && definition.body.targets.destructive;
 }

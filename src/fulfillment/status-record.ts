@@ -49,6 +49,16 @@ export const StepRecord = z.strictObject({
 });
 export type StepRecord = z.infer<typeof StepRecord>;
 
+/** Why a request waits for approval, and who gave it (for the request content the record was made from). */
+export const ApprovalRecord = z.strictObject({
+  reason: z.enum(["item", "destructive"]),
+  teams: z.array(z.string()).default([]),
+  approved_by: z.string().nullable(),
+  review_id: z.int().nullable(),
+  approved_at: Instant.nullable(),
+});
+export type ApprovalRecord = z.infer<typeof ApprovalRecord>;
+
 export const StatusRecord = z.strictObject({
   request_id: z.string().regex(REQUEST_ID),
   status: z.enum(REQUEST_STATUSES),
@@ -61,6 +71,9 @@ export const StatusRecord = z.strictObject({
   updated_at: Instant,
   pull_request: z.int().nullable().optional(),
   request_path: z.string(),
+  /** The git blob sha of the request file the record was made from: what an approval and a fulfilment are for. */
+  request_sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+  approval: ApprovalRecord.nullable().optional(),
   fulfillment: z.strictObject({
     execution_mode: z.enum(["automation", "manual"]),
     retry_policy: z.strictObject({

@@ -32,11 +32,39 @@ export interface CheckRunContent {
   annotations: CheckAnnotation[];
 }
 
+export interface PullRequestInfo {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+  headSha: string;
+  author: string;
+  /** The head branch lives in another repository. */
+  fork: boolean;
+}
+
+export interface ReviewInfo {
+  id: number;
+  user: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+  submittedAt: string;
+  commitId: string;
+}
+
+export interface CommentInfo {
+  id: number;
+  author: string;
+  body: string;
+}
+
+/** How many (commit, path) answers fileShaAt keeps. */
+const MAX_KEPT_FILE_SHAS = 10_000;
+
 /** The REST calls pao makes, as Octokit's request function takes them. */
 type Requester = Pick<Octokit, "request">;
 
 export class GitHubGateway {
   private readonly blobs = new Map<string, string>();
+  private readonly fileShas = new Map<string, string | null>();
 
   constructor(
     private readonly octokit: Requester,
@@ -217,6 +245,112 @@ export class GitHubGateway {
       throw error;
     }
     return commit.sha;
+  }
+
+  /** A pull request as GitHub has it now (webhooks may arrive late or twice; this is the truth). */
+  async pullRequest(pullNumber: number): Promise<PullRequestInfo> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: this.owner, repo: this.repo, pull_number: pullNumber });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      author: data.user.login,
+      fork: data.head.repo?.full_name.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
+    };
+  }
+
+  /** Every submitted review of a pull request, oldest first. */
+  async reviews(pullNumber: number): Promise<ReviewInfo[]> {
+    const out: ReviewInfo[] = [];
+    for (let page = 1; page <= 30; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: pullNumber,
+        per_page: 100,
+        page,
+      });
+      for (const r of data) {
+        if (!r.user || !r.submitted_at || !r.commit_id) continue;
+        out.push({ id: Number(r.id), user: r.user.login, state: r.state as ReviewInfo["state"], submittedAt: r.submitted_at, commitId: r.commit_id });
+      }
+      if (data.length < 100) break;
+    }
+    return out;
+  }
+
+  /**
+   * Whether a user may write to the repository (write, maintain or admin), from the collaborator permission
+   * endpoint; someone who is not a collaborator may not.
+   */
+  async canWrite(username: string): Promise<boolean> {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: this.owner, repo: this.repo, username });
+      return data.permission === "admin" || data.permission === "write" || data.role_name === "maintain";
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Whether a user is an active member of a team (org/team-slug). */
+  async inTeam(team: string, username: string): Promise<boolean> {
+    const [org, slug] = team.split("/") as [string, string];
+    try {
+      const { data } = await this.octokit.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: slug, username });
+      return data.state === "active";
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** A file's blob sha at a commit, or null when it has no such file. Commits never change, so answers are kept. */
+  async fileShaAt(commitSha: string, path: string): Promise<string | null> {
+    const key = `${commitSha}:${path}`;
+    const known = this.fileShas.get(key);
+    if (known !== undefined) return known;
+    let sha: string | null = null;
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: this.owner, repo: this.repo, path, ref: commitSha });
+      sha = !Array.isArray(data) && data.type === "file" ? data.sha : null;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+    if (this.fileShas.size >= MAX_KEPT_FILE_SHAS) this.fileShas.delete(this.fileShas.keys().next().value!);
+    this.fileShas.set(key, sha);
+    return sha;
+  }
+
+  /** The comments of an issue or pull request, oldest first. */
+  async issueComments(issueNumber: number): Promise<CommentInfo[]> {
+    const out: CommentInfo[] = [];
+    for (let page = 1; page <= 30; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: issueNumber,
+        per_page: 100,
+        page,
+      });
+      out.push(...data.map((c) => ({ id: Number(c.id), author: c.user?.login ?? "", body: c.body ?? "" })));
+      if (data.length < 100) break;
+    }
+    return out;
+  }
+
+  async createComment(issueNumber: number, body: string): Promise<number> {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body });
+    return Number(data.id);
+  }
+
+  async updateComment(commentId: number, body: string): Promise<void> {
+    await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body });
+  }
+
+  async deleteComment(commentId: number): Promise<void> {
+    await this.octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId });
   }
 
   /** Forgets every cached blob but these (the ones the current snapshot is made of), so the cache cannot grow without bound. */

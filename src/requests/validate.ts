@@ -28,6 +28,10 @@ export interface ValidatedRequest {
   selections: Array<{ catalog_item: string; enabled: boolean }>;
   /** An update's target: a request file path or a request_id. */
   target?: string;
+  /** The parameters the request writes itself; the others in `parameters` are defaults. */
+  written: string[];
+  /** The version as the request writes it: exact, a range, or absent (the latest release). */
+  requestedVersion?: string;
 }
 
 export interface RequestValidation {
@@ -152,9 +156,11 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     shape,
     definition,
     parameters,
+    written: Object.keys((shape === "catalog_bundle" ? body["bundle_parameters"] : body.parameters) ?? {}),
     requester: body["requester"] as ValidatedRequest["requester"],
     selections: selections.map((s) => ({ catalog_item: s.catalog_item, enabled: s.enabled })),
     ...(typeof body["target"] === "string" ? { target: body["target"] } : {}),
+    ...(body.version !== undefined ? { requestedVersion: body.version } : {}),
   };
   return { file: file.path, request, diagnostics: r.diagnostics };
 }

@@ -73,6 +73,49 @@ const checks: Record<string, () => CheckRunContent> = {
       },
       { path: BROKEN, diagnostics: [diag(BROKEN, 3, "yaml-syntax", "unexpected `:` <in> a plain scalar | here")] },
     ]),
+  "check-awaiting-approval": () =>
+    validationCheck([
+      {
+        path: "requests/data-team/orders-db.yaml",
+        diagnostics: [],
+        orders: "postgres-database 2.1.0",
+        approval: {
+          reason: "item",
+          teams: ["acme/platform-data-team"],
+          approvedBy: null,
+          requester: "dev-user",
+          notCounted: [
+            { user: "dev-user", why: "requester" },
+            { user: "reader", why: "no-write" },
+            { user: "outsider", why: "not-in-team" },
+            { user: "platform-lead", why: "older-content" },
+            { user: "flaky", why: "lookup-failed" },
+          ],
+        },
+      },
+      {
+        path: "requests/data-team/orders-db-upgrade.yaml",
+        diagnostics: [],
+        orders: "postgres-upgrade 1.0.0",
+        approval: { reason: "destructive", teams: [], approvedBy: "platform-lead", requester: "dev-user", notCounted: [] },
+      },
+    ]),
+  "check-refused-change": () =>
+    validationCheck([
+      {
+        path: APP,
+        orders: "eks-container-app 1.2.0",
+        diagnostics: [
+          diag(
+            APP,
+            1,
+            "request-changed-after-start",
+            "fulfilment of req-0123456789ab has started (status in_progress); this change to the request is not applied",
+            "comment /abort on this pull request first, or revert the change to the request file",
+          ),
+        ],
+      },
+    ]),
   "check-fork-and-catalog-notes": () =>
     validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }], [checkNote("catalog-changed"), checkNote("fork")]),
 };
@@ -96,6 +139,7 @@ const webApp: RequestFileView = {
     ],
   },
   approval: null,
+  status: "submitted",
   diagnostics: [],
 };
 
@@ -121,6 +165,7 @@ const comments: Record<string, () => string> = {
             ],
           },
           approval: null,
+          status: "in_progress",
           diagnostics: [],
         },
         webApp,
@@ -140,7 +185,18 @@ const comments: Record<string, () => string> = {
             executionMode: "manual",
             steps: [{ id: "step-001", name: "provision_by_hand", type: "JiraTicket", dependsOn: [], executor: null, status: "pending" }],
           },
-          approval: { reason: "item", teams: ["acme/dba", "acme/platform-leads"], approvedBy: null },
+          approval: {
+            reason: "item",
+            teams: ["acme/dba", "acme/platform-leads"],
+            approvedBy: null,
+            requester: "analyst",
+            notCounted: [
+              { user: "analyst", why: "requester" },
+              { user: "@reader", why: "no-write" },
+              { user: "dev-lead", why: "older-content" },
+            ],
+          },
+          status: "awaiting_approval",
           diagnostics: [],
         },
         {
@@ -152,7 +208,8 @@ const comments: Record<string, () => string> = {
             executionMode: "automation",
             steps: [{ id: "step-001", name: "remove_replica", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" }],
           },
-          approval: { reason: "destructive", teams: [], approvedBy: "lead-dev" },
+          approval: { reason: "destructive", teams: [], approvedBy: "lead-dev", requester: "analyst", notCounted: [{ user: "x", why: "no-write" }] },
+          status: "submitted",
           diagnostics: [],
         },
       ],
@@ -169,6 +226,7 @@ const comments: Record<string, () => string> = {
           parameters: [{ name: "cache_size", value: 512, defaulted: false }],
           plan: null,
           approval: null,
+          status: null,
           diagnostics: [diag(BAD, 5, "request-parameter-invalid", "cache_size must be at most 64 (got 512)", "pick a size from 1 to 64")],
         },
         {
@@ -178,6 +236,7 @@ const comments: Record<string, () => string> = {
           parameters: [],
           plan: null,
           approval: null,
+          status: null,
           diagnostics: [diag(BROKEN, 3, "yaml-syntax", "the file is not valid YAML")],
         },
       ],
@@ -225,6 +284,11 @@ describe("check run texts (golden)", () => {
       message: "cache_size must be at most 64 (got 512)\nhint: pick a size from 1 to 64",
     });
     expect(checks["check-valid"]!().annotations[0]).toMatchObject({ annotation_level: "warning", start_line: 9 });
+    // Waiting for approval is neither a pass nor a failure: the check stays in progress.
+    const waiting = checks["check-awaiting-approval"]!();
+    expect(waiting.title).toBe("1 request waits for approval");
+    expect(waiting.conclusion).toBeUndefined();
+    expect(checks["check-refused-change"]!()).toMatchObject({ title: "1 error to fix", conclusion: "failure" });
   });
 
   it("writes a one-line title", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
 import { planRequest } from "../../src/fulfillment/plan.js";
-import { needsApproval, newStatusRecord } from "../../src/fulfillment/record.js";
+import { approvalNeed } from "../../src/fulfillment/approval.js";
+import { newStatusRecord } from "../../src/fulfillment/record.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { readTree } from "../../src/repo/fs-files.js";
 import { requestId } from "../../src/requests/request-id.js";
@@ -15,6 +16,7 @@ function recordFor(path: string, author = "dev-user") {
   const file = requests.find((f) => f.path === path)!;
   const { request } = validateRequestFile(file, catalog, { author, knownRequestPaths: new Set(requests.map((f) => f.path)) });
   const plan = planRequest(request!.definition, catalog, request!.selections);
+  const need = approvalNeed(request!.definition);
   return newStatusRecord({
     requestId: requestId("acme/catalog", path, 7),
     definition: request!.definition,
@@ -24,7 +26,7 @@ function recordFor(path: string, author = "dev-user") {
     pullRequest: 7,
     requestPath: path,
     now: "2025-08-16T15:30:00Z",
-    needsApproval: needsApproval(request!.definition),
+    approval: need ? { ...need, approved_by: null, review_id: null, approved_at: null } : null,
   });
 }
 

@@ -44,7 +44,7 @@ function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], kn
       pullRequest: null,
       requestPath: file.path,
       now: at,
-      needsApproval: false,
+      approval: null,
     });
     return { ...record, fulfillment: { ...record.fulfillment, can_abort: false } };
   }

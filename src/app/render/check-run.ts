@@ -1,6 +1,7 @@
 /**
  * The `pao` check run of a pull request's validation: a title that says the verdict, a summary that lists each
- * request file and what to fix, and one annotation per diagnostic on the line it is about. The texts are the
+ * request file, what to fix and the approvals it waits for, and one annotation per diagnostic on the line it is
+ * about. Errors fail it; a valid request waiting for approval keeps it in progress. The texts are the
  * templates of templates.ts; this module only works out what they show.
  */
 import { errorCount, type Diagnostic } from "../../diagnostics.js";
@@ -8,6 +9,7 @@ import type { CheckAnnotation, CheckRunContent } from "../../github/gateway.js";
 import { compileMarkdown } from "./markdown.js";
 import { CHECK_NOTES, CHECK_SUMMARY, CHECK_TITLE } from "./templates.js";
 import { problemViews, type ProblemView } from "./problems.js";
+import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
 
 export const CHECK_NAME = "pao";
 
@@ -16,6 +18,8 @@ export interface FileVerdict {
   diagnostics: Diagnostic[];
   /** What the file orders, when it could be read: `eks-container-app 1.2.0`. */
   orders?: string;
+  /** The approval the request needs, when it needs one. */
+  approval?: ApprovalView | null;
 }
 
 export type CheckNoteKind = keyof typeof CHECK_NOTES;
@@ -31,7 +35,8 @@ interface CheckContext {
   fileCount: number;
   errorCount: number;
   failingCount: number;
-  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; problems: ProblemView[] }>;
+  waitingCount: number;
+  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; approval: ApprovalContext | null; problems: ProblemView[] }>;
   notes: string[];
 }
 
@@ -57,16 +62,19 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
       errors,
       warnings: f.diagnostics.length - errors,
       valid: errors === 0,
+      approval: f.approval ? approvalContext(f.approval) : null,
       problems: problemViews(f.diagnostics),
     };
   });
   const totalErrors = views.reduce((n, f) => n + f.errors, 0);
+  const waiting = views.filter((f) => f.valid && f.approval && !f.approval.approved).length;
   const context: CheckContext = {
     noFiles: files.length === 0,
     valid: totalErrors === 0,
     fileCount: files.length,
     errorCount: totalErrors,
     failingCount: views.filter((f) => !f.valid).length,
+    waitingCount: waiting,
     files: views,
     notes: [...notes],
   };
@@ -74,7 +82,8 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     name: CHECK_NAME,
     title: renderTitle(context),
     summary: renderSummary(context),
-    conclusion: files.length === 0 ? "neutral" : totalErrors === 0 ? "success" : "failure",
+    // A request waiting for approval keeps the check in progress: nothing failed, but it is not ready either.
+    ...(files.length === 0 ? { conclusion: "neutral" as const } : totalErrors > 0 ? { conclusion: "failure" as const } : waiting > 0 ? {} : { conclusion: "success" as const }),
     annotations,
   };
 }

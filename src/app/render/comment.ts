@@ -9,10 +9,12 @@ import type { ActionType } from "../../catalog/action-types.js";
 import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { StepStatus } from "../../fulfillment/status-record.js";
 import { compileMarkdown } from "./markdown.js";
+import type { RequestStatus } from "../../fulfillment/status-record.js";
+import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
 import { problemViews, type ProblemView } from "./problems.js";
 import { REQUEST_COMMENT, STICKY_MARKER } from "./templates.js";
 
-export { STICKY_MARKER };
+export { STICKY_MARKER, type ApprovalView };
 
 export type RequestKind = "CatalogItem" | "CatalogBundle" | "UpdateItem" | "UpdateOperation";
 
@@ -37,6 +39,8 @@ export interface RequestFileView {
   plan: PlanView | null;
   /** Null when the request needs no approval. */
   approval: ApprovalView | null;
+  /** The status record's status; null while there is none (invalid, or from a fork). */
+  status: RequestStatus | null;
   /** Everything validation found; no error means valid. */
   diagnostics: Diagnostic[];
 }
@@ -77,14 +81,6 @@ export interface StepView {
   status: StepStatus;
 }
 
-export interface ApprovalView {
-  /** Why it waits: the catalog item asks for approval, or the update is destructive. */
-  reason: "item" | "destructive";
-  /** Approvers must belong to one of these (org/team-slug); empty: anyone with write permission. */
-  teams: string[];
-  /** Who approved the current request content; null while waiting. */
-  approvedBy: string | null;
-}
 
 const KIND_LABELS: Record<RequestKind, string> = {
   CatalogItem: "Catalog item",
@@ -93,10 +89,6 @@ const KIND_LABELS: Record<RequestKind, string> = {
   UpdateOperation: "Operation",
 };
 
-const REASONS: Record<ApprovalView["reason"], string> = {
-  item: "the catalog item asks for approval",
-  destructive: "this update is destructive",
-};
 
 interface CommentContext {
   requestCount: number;
@@ -109,7 +101,8 @@ interface CommentContext {
     request: (OrderView & { kindLabel: string }) | null;
     parameters: ParameterView[];
     plan: (PlanView & { stepCount: number }) | null;
-    approval: { approved: boolean; approvedBy: string | null; reason: string; teams: string[] } | null;
+    status: RequestStatus | null;
+    approval: ApprovalContext | null;
     awaitingApproval: boolean;
     valid: boolean;
     errors: number;
@@ -135,9 +128,8 @@ export function renderRequestComment(view: RequestCommentView): string {
         request: r.request ? { ...r.request, kindLabel: KIND_LABELS[r.request.kind] } : null,
         parameters: r.parameters,
         plan: r.plan ? { ...r.plan, stepCount: r.plan.steps.length } : null,
-        approval: r.approval
-          ? { approved: r.approval.approvedBy !== null, approvedBy: r.approval.approvedBy, reason: REASONS[r.approval.reason], teams: r.approval.teams }
-          : null,
+        status: r.status,
+        approval: r.approval ? approvalContext(r.approval) : null,
         awaitingApproval: awaiting,
         valid: errors === 0,
         errors,

@@ -5,7 +5,6 @@
  * renders to, and change with them.
  */
 
-/** The check run's title: one line. */
 /** Notes the check can carry, by kind. */
 export const CHECK_NOTES = {
   "catalog-changed":
@@ -13,14 +12,31 @@ export const CHECK_NOTES = {
   fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
 } as const;
 
-export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{plural fileCount "valid request"}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
+/**
+ * The approval of one request, read inside \`{{#with approval}}\` (render/approval.ts, ApprovalContext); the check
+ * and the comment both show it.
+ */
+const APPROVAL_BLOCK = `{{#if approved}}
+✅ Approved by {{code approvedBy}} on the current request content.
+{{else}}
+⏳ Waiting for approval: {{reason}}. Missing: an approving review of the current request content by someone other than {{code requester}}, with write permission{{#if teams.length}}, in {{#each teams}}{{code this}}{{#unless @last}} or {{/unless}}{{/each}}{{/if}}. A later change to the request file voids it.
+{{#if notCounted.length}}
+
+{{#each notCounted}}
+- The approval by {{code user}} does not count: {{text why}}.
+{{/each}}
+{{/if}}
+{{/if}}`;
+
+/** The check run's title: one line. */
+export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{#if waitingCount}}{{plural waitingCount "request waits" "requests wait"}} for approval{{else}}{{plural fileCount "valid request"}}{{/if}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
 
 /** The check run's summary: the verdict per file, what to fix (the annotations carry the detail), then notes. */
 export const CHECK_SUMMARY = `{{#if noFiles}}
 This pull request adds or changes no file under \`requests/\`, so there is nothing to order.
 {{else if valid}}
 {{#each files}}
-- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: valid{{#if warnings}}, {{plural warnings "warning"}}{{/if}}
+- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: valid{{#if warnings}}, {{plural warnings "warning"}}{{/if}}{{#if approval}}{{#if approval.approved}}, approved{{else}}, waits for approval{{/if}}{{/if}}
 {{/each}}
 {{else}}
 {{plural errorCount "error"}} to fix in {{plural failingCount "request file"}}. Each one is annotated on its line of the request file; fix them and push again.
@@ -30,6 +46,16 @@ This pull request adds or changes no file under \`requests/\`, so there is nothi
 {{/each}}
 {{/if}}
 {{#each files}}
+{{#if approval}}
+{{#if valid}}
+
+### Approval of {{code path}}
+
+{{#with approval}}
+${APPROVAL_BLOCK}
+{{/with}}
+{{/if}}
+{{/if}}
 {{#if problems.length}}
 
 ### {{#if valid}}Warnings in{{else}}What to fix in{{/if}} {{code path}}
@@ -83,6 +109,9 @@ export const REQUEST_COMMENT = `${STICKY_MARKER}
 {{#if requestId}}
 | Request id | {{cell requestId}} |
 {{/if}}
+{{#if ../status}}
+| Status | {{cell ../status}} |
+{{/if}}
 {{/with}}
 {{else}}
 pao could not read what this file orders; see the problems below.
@@ -119,11 +148,7 @@ No plan until the request is valid.
 
 #### Approval
 
-{{#if approved}}
-✅ Approved by {{code approvedBy}} on the current request content.
-{{else}}
-⏳ Waiting for approval: {{reason}}. Missing: an approving review of the current request content by someone other than the requester, with write permission{{#if teams.length}}, in {{#each teams}}{{code this}}{{#unless @last}} or {{/unless}}{{/each}}{{/if}}. A later change to the request file voids it.
-{{/if}}
+${APPROVAL_BLOCK}
 {{/with}}
 {{/if}}
 

@@ -1,0 +1,77 @@
+/**
+ * Fills the views of the check and the sticky comment from what the app found: the assessment of each request
+ * file, the approval judged on it, and its status record as the status branch holds it after the state machine's
+ * decision. Step statuses come from the record when there is one, so the same comment becomes the live progress.
+ */
+import type { Catalog } from "../../catalog/model.js";
+import { executorWorkflow } from "../../catalog/repo-config.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { ApprovalState } from "../../fulfillment/approval.js";
+import type { RequestAssessment } from "../../fulfillment/assess.js";
+import { hasStarted } from "../../fulfillment/decide.js";
+import type { StatusRecord } from "../../fulfillment/status-record.js";
+import type { ApprovalView } from "./approval.js";
+import type { RequestCommentView, RequestFileView } from "./comment.js";
+
+/** The approval a request needs, as it stands; null when it needs none or is not valid. */
+export function approvalView(a: RequestAssessment, state: ApprovalState | null, requester: string, record: StatusRecord | null): ApprovalView | null {
+  const need = a.valid?.need;
+  if (!need) return null;
+  // Once fulfilment has started, the approval it started on is what counts.
+  const recorded = record && hasStarted(record) ? (record.approval?.approved_by ?? null) : null;
+  const approvedBy = recorded ?? (state?.approved ? state.by : null);
+  return { reason: need.reason, teams: need.teams, approvedBy, requester, notCounted: state && !state.approved ? state.notCounted : [] };
+}
+
+export interface CommentInput {
+  catalog: Catalog;
+  fromFork: boolean;
+  catalogChanged: boolean;
+  requester: string;
+  files: ReadonlyArray<{ assessment: RequestAssessment; record: StatusRecord | null; approval: ApprovalView | null; diagnostics: Diagnostic[] }>;
+}
+
+export function requestCommentView(input: CommentInput): RequestCommentView {
+  return {
+    fromFork: input.fromFork,
+    catalogChanged: input.catalogChanged,
+    requests: input.files.map((f) => fileView(input, f)),
+  };
+}
+
+function fileView(input: CommentInput, f: CommentInput["files"][number]): RequestFileView {
+  const { assessment: a, record } = f;
+  const request = a.validation.request;
+  const steps = new Map(record?.fulfillment.steps.map((s) => [s.step_id, s.status]));
+  return {
+    file: a.path,
+    requester: input.requester,
+    request: request
+      ? {
+          kind: request.definition.kind,
+          name: request.definition.name,
+          requestedVersion: request.requestedVersion ?? "latest",
+          resolvedVersion: request.definition.version,
+          requestId: record?.request_id ?? null,
+          target: request.target ?? null,
+        }
+      : null,
+    parameters: request ? Object.entries(request.parameters).map(([name, value]) => ({ name, value, defaulted: !request.written.includes(name) })) : [],
+    plan: a.valid
+      ? {
+          executionMode: a.valid.plan.execution_mode,
+          steps: a.valid.plan.steps.map((s) => ({
+            id: s.step_id,
+            name: s.name,
+            type: s.type,
+            dependsOn: s.depends_on,
+            executor: executorWorkflow(s.action, input.catalog.config),
+            status: steps.get(s.step_id) ?? "pending",
+          })),
+        }
+      : null,
+    approval: f.approval,
+    status: record?.status ?? null,
+    diagnostics: f.diagnostics,
+  };
+}

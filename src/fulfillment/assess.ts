@@ -1,0 +1,50 @@
+/**
+ * What a pull request's request files amount to, each on its own: the request id it gets, what validation found,
+ * the plan that would fulfil it and the approval it needs. Pure; the state machine (decide.ts) and the texts of the
+ * check and the comment are made from it.
+ */
+import type { Catalog } from "../catalog/model.js";
+import { hasErrors } from "../diagnostics.js";
+import { requestId } from "../requests/request-id.js";
+import { validateRequestFile, type RequestValidation, type ValidatedRequest } from "../requests/validate.js";
+import { approvalNeed, type ApprovalNeed } from "./approval.js";
+import { planRequest, type Plan } from "./plan.js";
+
+export interface RequestFileInput {
+  path: string;
+  /** The file's git blob sha: what an approval is given for and a fulfilment is made from. */
+  sha: string;
+  text: string;
+}
+
+export interface RequestAssessment {
+  path: string;
+  sha: string;
+  requestId: string;
+  validation: RequestValidation;
+  /** Present when validation found no error. */
+  valid: { request: ValidatedRequest; plan: Plan; need: ApprovalNeed | null } | null;
+}
+
+export interface AssessContext {
+  /** owner/name. */
+  repository: string;
+  pullRequest: number;
+  /** The pull request's author, who is the requester. */
+  author: string;
+  /** Request files on the default branch, for update targets. */
+  defaultBranchRequests: readonly string[];
+}
+
+export function assessRequestFiles(catalog: Catalog, files: readonly RequestFileInput[], context: AssessContext): RequestAssessment[] {
+  const known = new Set([...context.defaultBranchRequests, ...files.map((f) => f.path)]);
+  return files.map((file) => {
+    const validation = validateRequestFile(file, catalog, { knownRequestPaths: known, author: context.author });
+    const request = validation.request;
+    const valid =
+      request && !hasErrors(validation.diagnostics)
+        ? { request, plan: planRequest(request.definition, catalog, request.selections), need: approvalNeed(request.definition) }
+        : null;
+    return { path: file.path, sha: file.sha, requestId: requestId(context.repository, file.path, context.pullRequest), validation, valid };
+  });
+}

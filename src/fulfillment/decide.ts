@@ -1,0 +1,133 @@
+/**
+ * The state machine of a request's life in its pull request (DESIGN.md: `decide(snapshot, status, event)`).
+ * Given the record as the status branch has it now and the facts of the pull request as GitHub has them now, it
+ * says what the record should be. It reads the whole state rather than the event that woke it, so a redelivered,
+ * late or reordered webhook reaches the same record, and the status writer may call it again on fresher state
+ * after losing a race.
+ *
+ *   (none) ── valid ──▶ awaiting_approval ⇄ submitted        (approval given, or voided by a change)
+ *      any of these ── invalid change ──▶ validating ── valid change ──▶ awaiting_approval | submitted
+ *      any of these ── pull request closed ──▶ cancelled ── reopened ──▶ as if new, created_at kept
+ *   in_progress ── pull request closed ──▶ aborted
+ *
+ * Once fulfilment has started, the request content is fixed: a change is refused (see `changeRefusal`) and the
+ * record is left as it is.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { Diagnostic } from "../diagnostics.js";
+import type { ApprovalState } from "./approval.js";
+import type { RequestAssessment } from "./assess.js";
+import { newStatusRecord } from "./record.js";
+import type { ApprovalRecord, RequestStatus, StatusRecord, StepStatus } from "./status-record.js";
+
+export interface PullRequestFacts {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+  /** From a fork: validated, never fulfilled, so never recorded. */
+  fork: boolean;
+  /** The requester. */
+  author: string;
+}
+
+export interface DecideInput {
+  pullRequest: PullRequestFacts;
+  /** The request file as the pull request has it now; null when the pull request no longer adds or changes it. */
+  request: RequestAssessment | null;
+  /** Whether the current content is approved; null when the request needs no approval or is not valid. */
+  approval: ApprovalState | null;
+  /** ISO 8601 instant. */
+  now: string;
+}
+
+/** Statuses after which closing or changing the pull request no longer changes the record. */
+const ENDED: ReadonlySet<RequestStatus> = new Set(["completed", "failed", "cancelled", "aborted"]);
+/** Statuses that only fulfilment reaches. */
+const FULFILMENT: ReadonlySet<RequestStatus> = new Set(["in_progress", "completed", "failed", "aborted"]);
+const UNFINISHED_STEPS: ReadonlySet<StepStatus> = new Set(["pending", "dispatched", "running"]);
+
+/** Fulfilment has begun: the record is in a status only fulfilment reaches, or some step was attempted. */
+export function hasStarted(record: StatusRecord): boolean {
+  return FULFILMENT.has(record.status) || record.fulfillment.steps.some((s) => s.attempts.length > 0);
+}
+
+export function decide(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
+  const next = transition(current, input);
+  if (next === null || current === null) return next;
+  if (sameRecord({ ...next, updated_at: current.updated_at }, current)) return current;
+  return { ...next, updated_at: input.now };
+}
+
+function transition(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
+  const { pullRequest: pr, request } = input;
+  if (pr.fork) return current;
+  if (pr.state === "closed") {
+    if (pr.merged || current === null || ENDED.has(current.status)) return current;
+    return end(current, hasStarted(current) ? "aborted" : "cancelled");
+  }
+  if (current !== null && hasStarted(current)) return current;
+  if (request === null) return current === null || current.status === "cancelled" ? current : end(current, "cancelled");
+  if (request.valid === null) {
+    if (current === null) return null;
+    return { ...current, status: "validating", request_sha: request.sha, ...(current.approval ? { approval: unapproved(current.approval) } : {}) };
+  }
+  const { request: valid, plan, need } = request.valid;
+  const approved = input.approval?.approved ? input.approval : null;
+  const record = newStatusRecord({
+    requestId: request.requestId,
+    definition: valid.definition,
+    parameters: valid.parameters,
+    plan,
+    requester: { user_id: pr.author, team: valid.requester?.team },
+    pullRequest: pr.number,
+    requestPath: request.path,
+    now: current?.created_at ?? input.now,
+    approval: need
+      ? { reason: need.reason, teams: need.teams, approved_by: approved?.by ?? null, review_id: approved?.reviewId ?? null, approved_at: approved?.at ?? null }
+      : null,
+    requestSha: request.sha,
+  });
+  return record;
+}
+
+/** The record of a request that ends before or during fulfilment; steps that had not finished are cancelled. */
+function end(record: StatusRecord, status: "cancelled" | "aborted"): StatusRecord {
+  return {
+    ...record,
+    status,
+    fulfillment: {
+      ...record.fulfillment,
+      steps: record.fulfillment.steps.map((s) => (UNFINISHED_STEPS.has(s.status) ? { ...s, status: "cancelled" } : s)),
+      can_resume: false,
+      can_abort: false,
+    },
+  };
+}
+
+function unapproved(approval: ApprovalRecord): ApprovalRecord {
+  return { ...approval, approved_by: null, review_id: null, approved_at: null };
+}
+
+/** The refusal of a change to a request file after its fulfilment started: the check fails with it. */
+export function changeRefusal(record: StatusRecord | null, request: RequestAssessment): Diagnostic | null {
+  if (record === null || !hasStarted(record) || record.request_sha === request.sha) return null;
+  const over = ENDED.has(record.status);
+  return {
+    code: "request-changed-after-start",
+    severity: "error",
+    file: request.path,
+    line: 1,
+    column: 1,
+    message: over
+      ? `${record.request_id} has ended (status ${record.status}); this change to the request is not applied`
+      : `fulfilment of ${record.request_id} has started (status ${record.status}); this change to the request is not applied`,
+    hint: over
+      ? "revert the change, and open a new pull request to order again"
+      : "comment /abort on this pull request first, or revert the change to the request file",
+  };
+}
+
+/** Equal content, whatever the order of keys and however absent values are spelled. */
+function sameRecord(a: StatusRecord, b: StatusRecord): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+}
