@@ -5,20 +5,26 @@
  * looks up what GitHub knows (reviews, permissions, team memberships, the file at each review's commit) and this
  * module judges it.
  */
-import type { AnyDefinition } from "../catalog/model.js";
+import type { AnyDefinition, Catalog } from "../catalog/model.js";
+import { bundleItems, type BundleSelection } from "./plan.js";
 
 export interface ApprovalNeed {
-  /** The catalog definition asks for approval, or the update is destructive. */
+  /** The catalog definition (or an item the bundle orders) asks for approval, or the update is destructive. */
   reason: "item" | "destructive";
-  /** org/team-slug; empty: anyone with write permission may approve. */
+  /** Every approver team named (org/team-slug), for display; empty: anyone with write permission may approve. */
   teams: string[];
+  /** The approver must belong to one team of every group (a bundle has a group per item that names teams). */
+  groups: string[][];
 }
 
-export function approvalNeed(definition: AnyDefinition): ApprovalNeed | null {
-  const teams = [...(definition.body.approval?.teams ?? [])];
-  if (definition.body.approval?.required) return { reason: "item", teams };
+/** The approval a request needs, if any: from its definition, and for a bundle from every item it will fulfil. */
+export function approvalNeed(definition: AnyDefinition, catalog: Catalog, selections: readonly BundleSelection[] = []): ApprovalNeed | null {
+  const asking = [definition, ...(definition.kind === "CatalogBundle" ? bundleItems(definition, catalog, selections) : [])].filter((d) => d.body.approval?.required);
   const destructive = (definition.kind === "UpdateItem" || definition.kind === "UpdateOperation") && definition.body.targets.destructive;
-  return destructive ? { reason: "destructive", teams } : null;
+  if (asking.length === 0 && !destructive) return null;
+  const groups = [definition, ...asking].map((d) => d.body.approval?.teams ?? []).filter((g) => g.length > 0);
+  const unique = [...new Map(groups.map((g) => [JSON.stringify(g), g])).values()];
+  return { reason: asking.length > 0 ? "item" : "destructive", teams: [...new Set(unique.flat())], groups: unique };
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
@@ -59,7 +65,7 @@ export function standingApprovals(reviews: readonly ReviewFact[]): ReviewFact[] 
     if (review.state === "COMMENTED" || review.state === "PENDING") continue;
     latest.set(review.user.toLowerCase(), review);
   }
-  return [...latest.values()].filter((r) => r.state === "APPROVED");
+  return [...latest.values()].filter((r) => r.state === "APPROVED").sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id - b.id);
 }
 
 /** The reviewers whose permission and teams decide an approval: every standing approver but the requester. */
@@ -99,6 +105,6 @@ function disqualification(q: ApprovalQuestion, review: ReviewFact): NotCountedRe
   const authority = q.authority(review.user);
   if (authority.write === "unknown") return "lookup-failed";
   if (!authority.write) return "no-write";
-  if (q.need.teams.length > 0 && !q.need.teams.some((t) => authority.teams.has(t.toLowerCase()))) return "not-in-team";
+  if (!q.need.groups.every((group) => group.some((t) => authority.teams.has(t.toLowerCase())))) return "not-in-team";
   return null;
 }

@@ -43,7 +43,7 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     const request = validation.request;
     const valid =
       request && !hasErrors(validation.diagnostics)
-        ? { request, plan: planRequest(request.definition, catalog, request.selections), need: approvalNeed(request.definition) }
+        ? { request, plan: planRequest(request.definition, catalog, request.selections), need: approvalNeed(request.definition, catalog, request.selections) }
         : null;
     return { path: file.path, sha: file.sha, requestId: requestId(context.repository, file.path, context.pullRequest), validation, valid };
   });

@@ -42,19 +42,10 @@ export function planRequest(definition: AnyDefinition, catalog: Catalog, selecti
       };
     }
     case "CatalogBundle": {
-      const entries = [
-        ...definition.body.bundle.required_items.map((e) => ({ ...e, enabled: true })),
-        ...definition.body.bundle.optional_items.map((e) => ({
-          ...e,
-          enabled: selections.find((s) => s.catalog_item === e.catalog_item)?.enabled ?? e.default_enabled,
-        })),
-      ].filter((e) => e.enabled);
       const planned: Array<{ action: Action; policy: RetryPolicy; item: string }> = [];
-      for (const entry of entries) {
-        const item = resolveItem(catalog, entry.catalog_item, entry.version);
-        if (!item) continue;
+      for (const item of bundleItems(definition, catalog, selections)) {
         const policy = item.body.fulfillment.retry_policy ?? DEFAULT_RETRY_POLICY;
-        for (const action of item.body.fulfillment.actions) planned.push({ action, policy, item: entry.catalog_item });
+        for (const action of item.body.fulfillment.actions) planned.push({ action, policy, item: item.name });
       }
       return { execution_mode: "automation", retry_policy: DEFAULT_RETRY_POLICY, steps: number(planned) };
     }
@@ -69,6 +60,22 @@ export function planRequest(definition: AnyDefinition, catalog: Catalog, selecti
       return { execution_mode: "manual", retry_policy: DEFAULT_RETRY_POLICY, steps: number([{ action: ticket, policy: DEFAULT_RETRY_POLICY }]) };
     }
   }
+}
+
+/** The items a bundle request fulfils: every required item and the optional ones enabled, at the bundle's versions. */
+export function bundleItems(
+  definition: Extract<AnyDefinition, { kind: "CatalogBundle" }>,
+  catalog: Catalog,
+  selections: readonly BundleSelection[] = [],
+): Array<Extract<AnyDefinition, { kind: "CatalogItem" }>> {
+  const entries = [
+    ...definition.body.bundle.required_items.map((e) => ({ ...e, enabled: true })),
+    ...definition.body.bundle.optional_items.map((e) => ({
+      ...e,
+      enabled: selections.find((s) => s.catalog_item === e.catalog_item)?.enabled ?? e.default_enabled,
+    })),
+  ].filter((e) => e.enabled);
+  return entries.map((e) => resolveItem(catalog, e.catalog_item, e.version)).filter((item) => item !== undefined);
 }
 
 function number(planned: ReadonlyArray<{ action: Action; policy: RetryPolicy; item?: string }>): PlannedStep[] {

@@ -59,6 +59,21 @@ export interface CommentInfo {
 /** How many (commit, path) answers fileShaAt keeps. */
 const MAX_KEPT_FILE_SHAS = 10_000;
 
+/** Whether a check run as GitHub lists it already shows this content. */
+function sameCheck(
+  run: { status: string; conclusion: string | null; output: { title: string | null; summary: string | null; annotations_count: number } },
+  check: CheckRunContent,
+): boolean {
+  const status = check.conclusion ? "completed" : "in_progress";
+  return (
+    run.status === status &&
+    (run.conclusion ?? undefined) === check.conclusion &&
+    run.output.title === check.title &&
+    run.output.summary === check.summary &&
+    run.output.annotations_count === check.annotations.length
+  );
+}
+
 /** The REST calls pao makes, as Octokit's request function takes them. */
 type Requester = Pick<Octokit, "request">;
 
@@ -169,7 +184,10 @@ export class GitHubGateway {
       status: check.conclusion ? ("completed" as const) : ("in_progress" as const),
       ...(check.conclusion ? { conclusion: check.conclusion, completed_at: new Date().toISOString() } : {}),
     };
-    let id: number | bigint | undefined = existing.check_runs[0]?.id;
+    const current = existing.check_runs[0];
+    // Writes are what GitHub's secondary limits count: a check that already says this is left alone.
+    if (current && sameCheck(current, check)) return Number(current.id);
+    let id: number | bigint | undefined = current?.id;
     if (id === undefined) {
       const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
         owner: this.owner,

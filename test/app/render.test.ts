@@ -81,7 +81,7 @@ const checks: Record<string, () => CheckRunContent> = {
         orders: "postgres-database 2.1.0",
         approval: {
           reason: "item",
-          teams: ["acme/platform-data-team"],
+          teams: [["acme/platform-data-team"], ["acme/security"]],
           approvedBy: null,
           requester: "dev-user",
           notCounted: [
@@ -187,7 +187,7 @@ const comments: Record<string, () => string> = {
           },
           approval: {
             reason: "item",
-            teams: ["acme/dba", "acme/platform-leads"],
+            teams: [["acme/dba", "acme/platform-leads"]],
             approvedBy: null,
             requester: "analyst",
             notCounted: [

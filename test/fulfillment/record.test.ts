@@ -16,7 +16,7 @@ function recordFor(path: string, author = "dev-user") {
   const file = requests.find((f) => f.path === path)!;
   const { request } = validateRequestFile(file, catalog, { author, knownRequestPaths: new Set(requests.map((f) => f.path)) });
   const plan = planRequest(request!.definition, catalog, request!.selections);
-  const need = approvalNeed(request!.definition);
+  const need = approvalNeed(request!.definition, catalog, request!.selections);
   return newStatusRecord({
     requestId: requestId("acme/catalog", path, 7),
     definition: request!.definition,

@@ -7,8 +7,8 @@ import type { NotCountedReason } from "../../fulfillment/approval.js";
 export interface ApprovalView {
   /** Why it waits: the catalog item asks for approval, or the update is destructive. */
   reason: "item" | "destructive";
-  /** Approvers must belong to one of these (org/team-slug); empty: anyone with write permission. */
-  teams: string[];
+  /** Approvers must belong to one team (org/team-slug) of each group; none: anyone with write permission. */
+  teams: string[][];
   /** Who approved the current request content; null while waiting. */
   approvedBy: string | null;
   /** The requester, who may not approve their own request. */
@@ -23,7 +23,7 @@ export interface ApprovalContext {
   approvedBy: string | null;
   requester: string;
   reason: string;
-  teams: string[];
+  teams: string[][];
   notCounted: Array<{ user: string; why: string }>;
 }
 
