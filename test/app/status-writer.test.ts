@@ -94,4 +94,44 @@ describe("the status writer", () => {
     expect(parse(fileOn(repo, "pao-status", recordPath("req-cccccccccccc"))!).status).toBe("failed");
     void writer;
   });
+
+  it("applies an update to the record as the branch holds it after a lost race, so the other writer's change is kept", async () => {
+    const { repo, gateway } = world();
+    const id = "req-eeeeeeeeeeee";
+    await new StatusWriter(gateway, "pao-status").write(record(id));
+    // Another replica changes the same record between our read and our swap.
+    let raced = false;
+    const racing = Object.create(gateway) as GitHubGateway;
+    racing.commitFiles = async (branch, parent, files, message) => {
+      if (!raced) {
+        raced = true;
+        commitFiles(sim, repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
+      }
+      return gateway.commitFiles(branch, parent, files, message);
+    };
+    const seen: Array<Record<string, unknown> | undefined> = [];
+    const result = await new StatusWriter(racing, "pao-status").update(id, (current) => {
+      seen.push(current?.parameters);
+      return current ? { ...current, status: "failed" } : null;
+    });
+    // The update ran twice: on the record it first read, then on the other replica's.
+    expect(seen.map((p) => p?.["replicas"])).toEqual([3, 9]);
+    expect(result.record).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
+    expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
+  });
+
+  it("leaves a record that does not parse alone, and says so, while the other records of the batch go out", async () => {
+    const { repo, gateway } = world();
+    commitFiles(sim, repo, "pao-status", { [recordPath("req-ffffffffffff")]: "status: [unclosed\n" }, { message: "hand edit" });
+    const writer = new StatusWriter(gateway, "pao-status");
+    const [broken, fine] = await Promise.allSettled([
+      writer.update("req-ffffffffffff", () => record("req-ffffffffffff")),
+      writer.update("req-111111111111", () => record("req-111111111111")),
+    ]);
+    expect(broken.status).toBe("rejected");
+    expect(String((broken as PromiseRejectedResult).reason)).toMatch(/status\/req-ffffffffffff\.yaml on the status branch does not parse/);
+    expect(fine).toMatchObject({ status: "fulfilled", value: { commit: expect.stringMatching(/^[0-9a-f]{40}$/) } });
+    expect(fileOn(repo, "pao-status", recordPath("req-ffffffffffff"))).toBe("status: [unclosed\n");
+    expect(fileOn(repo, "pao-status", recordPath("req-111111111111"))).toBeDefined();
+  });
 });

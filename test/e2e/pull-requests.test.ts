@@ -241,6 +241,31 @@ describe("approval", () => {
     await until(() => recordOn(id)?.status === "submitted", "the request approved again");
   });
 
+  it("does not count an approval it cannot confirm with GitHub, and says so; the next event counts it", async () => {
+    const path = "requests/data-team/lookup-db.yaml";
+    const pull = openPullRequest(world.sim, world.repo, { author: "dev-user", branch: "order-lookup-db", title: "Order a database", files: { [path]: ORDERS_DB.replace("database_name: orders", "database_name: lookup") } });
+    const id = idOf(path, pull.number);
+    await until(() => recordOn(id)?.status === "awaiting_approval", "the request to wait for approval");
+    // The app may not read team memberships (say its members permission was withdrawn): GitHub answers 403.
+    world.sim.fault({ match: "teams/get-membership-for-user-in-org", status: 403 });
+    try {
+      submitReview(world.sim, world.repo, pull.number, { user: "platform-lead", state: "APPROVED" });
+      const check = await until(async () => {
+        const c = (await checkRuns(pull.head.sha))[0];
+        return c?.output.summary?.includes("`platform-lead` does not count") ? c : undefined;
+      }, "the check to say the approval could not be confirmed");
+      expect(check.output.summary).toContain("GitHub could not confirm the reviewer's permission just now");
+      expect(check.status).toBe("in_progress");
+      await quiet();
+      expect(recordOn(id)!.status).toBe("awaiting_approval");
+    } finally {
+      world.sim.clearFaults();
+    }
+    // A comment-only review leaves the approval standing, and wakes pao, which can now confirm it.
+    submitReview(world.sim, world.repo, pull.number, { user: "platform-lead", state: "COMMENTED", body: "ping" });
+    await until(() => recordOn(id)?.status === "submitted", "the confirmed approval");
+  });
+
   it("makes every destructive update wait for approval", async () => {
     const path = "requests/data-team/orders-db-upgrade-2.yaml";
     const pull = openPullRequest(world.sim, world.repo, { author: "dev-user", branch: "upgrade-orders-db", title: "Upgrade the database", files: { [path]: DB_UPGRADE } });
