@@ -88,8 +88,10 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   await gateway.publishCheckRun(pr.headSha, validationCheck(verdicts, notes));
 
   // A pull request that orders nothing gets no comment, unless it had one (its requests were taken out).
-  const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, catalogChanged, requester: pr.author, files: judged });
-  await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0);
+  const current = new Set(assessments.map((a) => a.requestId));
+  const withdrawn = [...records].flatMap(([id, record]) => (record && !current.has(id) ? [record] : []));
+  const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, catalogChanged, requester: pr.author, files: judged, withdrawn });
+  await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
 }
 
 /**

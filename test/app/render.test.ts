@@ -144,11 +144,12 @@ const webApp: RequestFileView = {
 };
 
 const comments: Record<string, () => string> = {
-  "comment-item-valid": () => renderRequestComment({ fromFork: false, catalogChanged: false, requests: [webApp] }),
+  "comment-item-valid": () => renderRequestComment({ fromFork: false, catalogChanged: false, requests: [webApp], withdrawn: [] }),
   "comment-bundle": () =>
     renderRequestComment({
       fromFork: false,
       catalogChanged: true,
+      withdrawn: [{ file: "requests/product-team/old-starter.yaml", requestId: "req-0a1b2c3d4e5f", status: "cancelled" }],
       requests: [
         {
           file: "requests/product-team/starter.yaml",
@@ -175,6 +176,7 @@ const comments: Record<string, () => string> = {
     renderRequestComment({
       fromFork: false,
       catalogChanged: false,
+      withdrawn: [],
       requests: [
         {
           file: "requests/data-team/warehouse.yaml",
@@ -218,6 +220,7 @@ const comments: Record<string, () => string> = {
     renderRequestComment({
       fromFork: true,
       catalogChanged: false,
+      withdrawn: [],
       requests: [
         {
           file: BAD,
@@ -245,6 +248,7 @@ const comments: Record<string, () => string> = {
     renderRequestComment({
       fromFork: false,
       catalogChanged: false,
+      withdrawn: [],
       requests: [
         {
           ...webApp,

@@ -293,6 +293,19 @@ describe("changes and closing", () => {
     expect(revived.fulfillment.steps.every((s) => s.status === "pending")).toBe(true);
   });
 
+  it("cancels a request whose file the pull request no longer adds, and the comment keeps it in view", async () => {
+    const kept = "requests/product-team/kept.yaml";
+    const dropped = "requests/product-team/dropped.yaml";
+    const pull = openPullRequest(world.sim, world.repo, { author: "dev-user", branch: "drop-one", title: "Order two, keep one", files: { [kept]: CACHE("kept"), [dropped]: CACHE("dropped") } });
+    await until(() => recordOn(idOf(kept, pull.number)) && recordOn(idOf(dropped, pull.number)), "both records");
+    const head = pushToPullRequest(world.sim, world.repo, pull.number, { files: { [dropped]: null } });
+    await until(() => recordOn(idOf(dropped, pull.number))?.status === "cancelled", "the dropped request cancelled");
+    expect(recordOn(idOf(kept, pull.number))!.status).toBe("submitted");
+    await checkTitled(head, "1 valid request");
+    const body = await commentSaying(pull.number, "### Taken out of this pull request");
+    expect(body).toContain(`| \`${dropped}\` | \`${idOf(dropped, pull.number)}\` | \`cancelled\` |`);
+  });
+
   it("re-validates a push before fulfilment, and refuses one that changes a request after fulfilment started", async () => {
     const path = "requests/product-team/in-flight.yaml";
     const pull = openPullRequest(world.sim, world.repo, { author: "dev-user", branch: "in-flight", title: "Order a cache", files: { [path]: CACHE("in-flight") } });

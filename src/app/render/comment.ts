@@ -24,6 +24,14 @@ export interface RequestCommentView {
   /** The pull request also changes `catalog/`, which validation does not use. */
   catalogChanged: boolean;
   requests: RequestFileView[];
+  /** Requests recorded earlier whose file this pull request no longer adds or changes. */
+  withdrawn: WithdrawnView[];
+}
+
+export interface WithdrawnView {
+  file: string;
+  requestId: string;
+  status: RequestStatus;
 }
 
 export interface RequestFileView {
@@ -92,6 +100,7 @@ const KIND_LABELS: Record<RequestKind, string> = {
 
 interface CommentContext {
   requestCount: number;
+  withdrawn: WithdrawnView[];
   fromFork: boolean;
   catalogChanged: boolean;
   requests: Array<{
@@ -116,6 +125,7 @@ const render = compileMarkdown<CommentContext>(REQUEST_COMMENT);
 export function renderRequestComment(view: RequestCommentView): string {
   return render({
     requestCount: view.requests.length,
+    withdrawn: view.withdrawn,
     fromFork: view.fromFork,
     catalogChanged: view.catalogChanged,
     requests: view.requests.map((r) => {

@@ -29,6 +29,8 @@ export interface CommentInput {
   catalogChanged: boolean;
   requester: string;
   files: ReadonlyArray<{ assessment: RequestAssessment; record: StatusRecord | null; approval: ApprovalView | null; diagnostics: Diagnostic[] }>;
+  /** Records of this pull request whose file it no longer has. */
+  withdrawn: readonly StatusRecord[];
 }
 
 export function requestCommentView(input: CommentInput): RequestCommentView {
@@ -36,6 +38,7 @@ export function requestCommentView(input: CommentInput): RequestCommentView {
     fromFork: input.fromFork,
     catalogChanged: input.catalogChanged,
     requests: input.files.map((f) => fileView(input, f)),
+    withdrawn: input.withdrawn.map((r) => ({ file: r.request_path, requestId: r.request_id, status: r.status })),
   };
 }
 

@@ -166,6 +166,16 @@ ${APPROVAL_BLOCK}
 {{/each}}
 {{/if}}
 {{/each}}
+{{#if withdrawn.length}}
+
+### Taken out of this pull request
+
+| Request file | Request id | Status |
+|---|---|---|
+{{#each withdrawn}}
+| {{cell file}} | {{cell requestId}} | {{cell status}} |
+{{/each}}
+{{/if}}
 
 ---
 <sub>Commands, one per line in a new comment: \`/status\` · \`/help\` · \`/retry step-NNN\` · \`/resume [step-NNN]\` · \`/abort [reason]\`. The requester and anyone with write permission may run them.</sub>
