@@ -11,7 +11,7 @@ import { assessRequestFiles, type RequestAssessment } from "../fulfillment/asses
 import { changeRefusal, decide, type PullRequestFacts } from "../fulfillment/decide.js";
 import type { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway, PullRequestInfo, ReviewInfo } from "../github/gateway.js";
-import type { SnapshotSource } from "../repo/snapshot.js";
+import type { Snapshot, SnapshotSource } from "../repo/snapshot.js";
 import { checkNote, validationCheck, type FileVerdict } from "./render/check-run.js";
 import { renderRequestComment, STICKY_MARKER } from "./render/comment.js";
 import { approvalView, requestCommentView } from "./render/request-view.js";
@@ -48,22 +48,7 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   const approvals = await judgeApprovals(deps, pr, assessments);
 
   const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, author: pr.author };
-  const now = deps.now().toISOString();
-  const records = new Map<string, StatusRecord | null>();
-  if (!pr.fork) {
-    // This pull request's requests: the files it has now, and any recorded earlier that it no longer has.
-    const requests = new Map<string, RequestAssessment | null>(assessments.map((a) => [a.requestId, a]));
-    for (const record of snapshot.records.values()) {
-      if (record.pull_request === number && !requests.has(record.request_id)) requests.set(record.request_id, null);
-    }
-    await Promise.all(
-      [...requests].map(async ([id, request]) => {
-        const approval = request ? (approvals.get(request.path) ?? null) : null;
-        const { record } = await deps.writer.update(id, (current) => decide(current, { pullRequest: facts, request, approval, now }));
-        records.set(id, record);
-      }),
-    );
-  }
+  const records = pr.fork ? new Map<string, StatusRecord | null>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
 
   const judged = assessments.map((a) => {
     const record = records.get(a.requestId) ?? null;
@@ -92,6 +77,33 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   const withdrawn = [...records].flatMap(([id, record]) => (record && !current.has(id) ? [record] : []));
   const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, catalogChanged, requester: pr.author, files: judged, withdrawn });
   await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
+}
+
+/**
+ * Lets the state machine decide the record of each of the pull request's requests — the files it has now, and any
+ * recorded earlier that it no longer has — on the records as the status branch holds them when the write happens.
+ */
+async function recordRequests(
+  deps: PullRequestDeps,
+  snapshot: Snapshot,
+  pullRequest: PullRequestFacts,
+  assessments: readonly RequestAssessment[],
+  approvals: ReadonlyMap<string, ApprovalState>,
+): Promise<Map<string, StatusRecord | null>> {
+  const now = deps.now().toISOString();
+  const requests = new Map<string, RequestAssessment | null>(assessments.map((a) => [a.requestId, a]));
+  for (const record of snapshot.records.values()) {
+    if (record.pull_request === pullRequest.number && !requests.has(record.request_id)) requests.set(record.request_id, null);
+  }
+  const records = new Map<string, StatusRecord | null>();
+  await Promise.all(
+    [...requests].map(async ([id, request]) => {
+      const approval = request ? (approvals.get(request.path) ?? null) : null;
+      const { record } = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now }));
+      records.set(id, record);
+    }),
+  );
+  return records;
 }
 
 /**
