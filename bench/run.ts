@@ -16,8 +16,9 @@ import { performance } from "node:perf_hooks";
 import { apiBenchmark } from "./api.js";
 import { catalogLoadBenchmark } from "./catalog-load.js";
 import { formatTable, type Benchmark, type BenchmarkReport } from "./report.js";
+import { yamlLoadBenchmark } from "./yaml-load.js";
 
-const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark, apiBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark, yamlLoadBenchmark, apiBenchmark];
 
 interface Args {
   names: string[];

@@ -3,8 +3,11 @@
  * input is stopped: size and depth are bounded before the parser runs, aliases are refused (no billion laughs),
  * duplicate keys, multiple documents and prototype-polluting keys are errors. The result is plain data plus a way
  * to find the line and column of any path in it, so later layers can point at what they reject.
+ *
+ * Work stays linear in the size of the file, since a pull request can submit any file under the size cap: no check
+ * compares a key with all the others (see `uniqueKeys` below), and locating keys indexes each mapping once.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Diagnostic, Position } from "../diagnostics.js";
 import { depthUpperBound, measureDepth } from "./depth.js";
 import { dottedPath } from "./path.js";
@@ -40,7 +43,10 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const PARSE_OPTIONS = {
   version: "1.2",
   schema: "core",
-  uniqueKeys: true,
+  // Off on purpose. The parser's check compares each key with every earlier key of its mapping (quadratic: seconds
+  // for a request with tens of thousands of keys, a minute within the size cap), and it only ever adds a
+  // DUPLICATE_KEY error. toValue refuses duplicates itself in linear time, and more of them (1 and "1").
+  uniqueKeys: false,
   merge: false,
   prettyErrors: false,
   strict: true,
@@ -87,26 +93,10 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
       diagnostics.push({ code: refined.code, severity: "error", message: refined.message, file, line: p.line, column: p.column, hint: refined.hint });
       continue;
     }
-    const code =
-      error.code === "DUPLICATE_KEY"
-        ? "yaml-duplicate-key"
-        : error.code === "MULTIPLE_DOCS"
-          ? "yaml-multiple-documents"
-          : error.code === "RESOURCE_EXHAUSTION"
-            ? "yaml-too-deep"
-            : "yaml-syntax";
-    const message =
-      code === "yaml-multiple-documents"
-        ? "a file holds exactly one YAML document; found more than one"
-        : code === "yaml-duplicate-key"
-          ? `the key '${keyAt(text, error.pos[0])}' appears twice in this mapping`
-          : lowerFirst(error.message);
-    const hint =
-      code === "yaml-duplicate-key"
-        ? "remove one of the two entries; YAML would otherwise keep only one silently"
-        : code === "yaml-multiple-documents"
-          ? "put each definition in a file of its own"
-          : undefined;
+    // No DUPLICATE_KEY here: uniqueKeys is off, duplicates are found by toValue.
+    const code = error.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : error.code === "RESOURCE_EXHAUSTION" ? "yaml-too-deep" : "yaml-syntax";
+    const message = code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : lowerFirst(error.message);
+    const hint = code === "yaml-multiple-documents" ? "put each definition in a file of its own" : undefined;
     const p = at(error.pos[0]);
     diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
   }
@@ -174,8 +164,16 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
         continue;
       }
       if (Object.hasOwn(out, key)) {
-        // 1 and "1" are different keys to YAML but the same to everything after it.
-        report("yaml-duplicate-key", `the key '${key}' appears twice in this mapping`, keyNode.range?.[0] ?? 0, "remove one of the two entries");
+        // The only duplicate-key check (the parser's is off: quadratic). It compares keys as the properties they
+        // become, so 1 and "1", or true and "true", different keys to YAML, are duplicates here as they are to
+        // everything after this.
+        const written = keyNode.source !== undefined && keyNode.source !== key ? `'${keyNode.source}' (read as '${key}')` : `'${key}'`;
+        report(
+          "yaml-duplicate-key",
+          `the key ${written} appears twice in this mapping`,
+          keyNode.range?.[0] ?? 0,
+          "remove one of the two entries; YAML would otherwise keep only one silently",
+        );
         path.pop();
         continue;
       }
@@ -190,12 +188,30 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
 /**
  * Positions are needed only when something is wrong, so the located document is rebuilt on first use rather than
  * kept for every file: a catalog of thousands of valid files then holds only their text and values.
+ *
+ * Each mapping's keys are indexed on the first lookup in it, so that locating k keys of a mapping of n keys costs
+ * n + k, not k × n: a request with thousands of unknown fields gets one diagnostic, and one lookup, per field.
  */
 function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
-  let parsed: { doc: Document; starts: number[] } | undefined;
+  let parsed: { doc: Document; starts: number[]; keys: WeakMap<YAMLMap, Map<string, Pair>> } | undefined;
   const ensure = () => {
-    parsed ??= { doc: parseDocument(text, PARSE_OPTIONS), starts: lineStarts(text) };
+    parsed ??= { doc: parseDocument(text, PARSE_OPTIONS), starts: lineStarts(text), keys: new WeakMap() };
     return parsed;
+  };
+  /** The pair of `map` whose key reads as `key`; the first one, as a search in order would find. */
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    const { keys } = ensure();
+    let index = keys.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (!index.has(k)) index.set(k, pair);
+      }
+      keys.set(map, index);
+    }
+    return index.get(key);
   };
   /** The node at `path`, or its deepest existing ancestor, and the offset of the key that led to it. */
   const find = (path: readonly PathSegment[]) => {
@@ -204,7 +220,7 @@ function makeLocator(text: string): Pick<LoadedYaml, "locate" | "source"> {
     let complete = true;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        const pair = pairOf(node, String(segment));
         if (!pair) {
           complete = false;
           break;
@@ -270,13 +286,6 @@ function refineError(text: string, offset: number, message: string): { code: Dia
     };
   }
   return null;
-}
-
-/** The key written at an offset, up to its colon. */
-function keyAt(text: string, offset: number): string {
-  const rest = text.slice(offset, offset + 200);
-  const colon = rest.search(/:(\s|$)/);
-  return (colon === -1 ? rest.split("\n")[0]! : rest.slice(0, colon)).trim().replace(/^["']|["']$/g, "");
 }
 
 /** Offsets at which each line starts. */

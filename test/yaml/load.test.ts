@@ -341,7 +341,9 @@ describe("duplicate keys", () => {
   });
 
   it("rejects keys that are equal numbers written differently", () => {
-    rejectedWith("1: a\n1.0: b\n", "yaml-duplicate-key", 2, 1);
+    const d = rejectedWith("1: a\n1.0: b\n", "yaml-duplicate-key", 2, 1);
+    // As written, and as read.
+    expect(d.message).toContain("'1.0' (read as '1')");
   });
 
   it("rejects keys that differ in YAML type but become the same property (1 and '1', true and 'true')", () => {
