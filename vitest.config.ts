@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     // A focused test must never land: CI would silently run a subset.
     allowOnly: false,
     testTimeout: 30_000,
+    // The end-to-end files spend most of their time waiting (Probot spaces GitHub writes a second apart, as GitHub's
+    // secondary limits ask), so more files than cores run side by side.
+    maxWorkers: Math.max(4, availableParallelism()),
   },
 });

@@ -1,0 +1,99 @@
+/**
+ * What the request pull request tests share: a world per test file (the real pao server as a GitHub App against the
+ * simulator, see github-world.ts) and ways to look at what pao did there — the status records on pao-status, the
+ * `pao` check runs, the sticky comment — and to wait until it has done it.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { STICKY_MARKER } from "../../src/app/render/comment.js";
+import { recordPath } from "../../src/app/status-writer.js";
+import { StatusRecord } from "../../src/fulfillment/status-record.js";
+import { requestId } from "../../src/requests/request-id.js";
+import { NAME, OWNER, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
+
+/** Starts a world for the test file, stops it after, and checks after each test that every call was one GitHub accepts. */
+export function useRequestWorld(): () => GitHubWorld {
+  let world: GitHubWorld;
+  beforeAll(async () => {
+    // ops-dev may write but is not in acme/platform-data-team, the approver team of postgres-database.
+    world = await startGitHubWorld({ collaborators: { "ops-dev": "write" } });
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+  afterEach(async () => {
+    await world.sim.webhooks.settled();
+    expect(world.sim.violations).toEqual([]);
+  });
+  return () => world;
+}
+
+export const CACHE = (name: string) => `catalog_item: redis-cache
+version: ">=1.0.0"
+parameters:
+  cache_name: ${name}
+  cache_size: 2gb
+`;
+export const ORDERS_DB = readFileSync("requests/data-team/orders-db.yaml", "utf8");
+export const DB_UPGRADE = readFileSync("requests/data-team/orders-db-upgrade.yaml", "utf8");
+
+export const idOf = (path: string, number: number) => requestId(`${OWNER}/${NAME}`, path, number);
+
+export function requestKit(current: () => GitHubWorld) {
+  /** A status record as the pao-status branch holds it now, or undefined. */
+  function recordOn(id: string): StatusRecord | undefined {
+    const world = current();
+    const head = world.repo.refs.get("heads/pao-status");
+    const file = head ? world.repo.store.fileAt(head, recordPath(id)) : undefined;
+    return file ? StatusRecord.parse(parse(file.content.toString("utf8"))) : undefined;
+  }
+
+  async function checkRuns(sha: string) {
+    const { data } = await current().as("dev-user").request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: OWNER, repo: NAME, ref: sha });
+    return data.check_runs.filter((c) => c.name === "pao");
+  }
+
+  async function annotations(checkRunId: number) {
+    const { data } = await current().as("dev-user").request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", { owner: OWNER, repo: NAME, check_run_id: checkRunId });
+    return data;
+  }
+
+  async function stickyComments(number: number) {
+    const { data } = await current().as("dev-user").request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: OWNER, repo: NAME, issue_number: number, per_page: 100 });
+    return data.filter((c) => c.body?.startsWith(STICKY_MARKER));
+  }
+
+  /** The one sticky comment once it says `text`. */
+  async function commentSaying(number: number, text: string): Promise<string> {
+    return until(async () => {
+      const comments = await stickyComments(number);
+      return comments.length === 1 && comments[0]!.body!.includes(text) ? comments[0]!.body! : undefined;
+    }, `the sticky comment of #${number} to say ${JSON.stringify(text)}`);
+  }
+
+  /** The check run of a head commit once it has `title`. */
+  async function checkTitled(sha: string, title: string) {
+    return until(async () => (await checkRuns(sha)).find((c) => c.output.title === title), `the check on ${sha.slice(0, 7)} titled ${JSON.stringify(title)}`);
+  }
+
+  /**
+   * Waits until pao has made no call to the simulator for a while: everything queued has been done. The while is
+   * longer than the second Probot leaves between two writes to GitHub.
+   */
+  async function quiet(ms = 1500): Promise<void> {
+    const { sim } = current();
+    await sim.webhooks.settled();
+    let count = sim.calls.length;
+    let since = Date.now();
+    while (Date.now() - since < ms) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (sim.calls.length !== count) {
+        count = sim.calls.length;
+        since = Date.now();
+      }
+    }
+  }
+
+  return { recordOn, checkRuns, annotations, stickyComments, commentSaying, checkTitled, quiet };
+}
