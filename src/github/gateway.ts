@@ -59,6 +59,21 @@ export interface CommentInfo {
 /** How many (commit, path) answers fileShaAt keeps. */
 const MAX_KEPT_FILE_SHAS = 10_000;
 
+const PAGE_SIZE = 100;
+/** At most this many pages of a list (3,000 entries: as many files as GitHub lists for a pull request). */
+const MAX_PAGES = 30;
+
+/** Every entry of a paged list, fetching page after page until a short one. */
+async function allPages<T>(fetchPage: (page: number) => Promise<{ data: T[] }>): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { data } = await fetchPage(page);
+    out.push(...data);
+    if (data.length < PAGE_SIZE) break;
+  }
+  return out;
+}
+
 /** Whether a check run as GitHub lists it already shows this content. */
 function sameCheck(
   run: { status: string; conclusion: string | null; output: { title: string | null; summary: string | null; annotations_count: number } },
@@ -151,20 +166,12 @@ export class GitHubGateway {
 
   /** The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). */
   async pullRequestFiles(pullNumber: number): Promise<Array<{ path: string; status: string; sha: string }>> {
-    const out: Array<{ path: string; status: string; sha: string }> = [];
-    for (let page = 1; page <= 30; page++) {
-      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
-        owner: this.owner,
-        repo: this.repo,
-        pull_number: pullNumber,
-        per_page: 100,
-        page,
-      });
-      out.push(...data.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" })));
-      if (data.length < 100) break;
-    }
-    return out;
+    const files = await allPages((page) =>
+      this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: this.owner, repo: this.repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }),
+    );
+    return files.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" }));
   }
+
 
   /**
    * Creates the check run, or updates it in place when one with this name exists on the commit. Annotations go
@@ -280,23 +287,14 @@ export class GitHubGateway {
 
   /** Every submitted review of a pull request, oldest first. */
   async reviews(pullNumber: number): Promise<ReviewInfo[]> {
-    const out: ReviewInfo[] = [];
-    for (let page = 1; page <= 30; page++) {
-      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-        owner: this.owner,
-        repo: this.repo,
-        pull_number: pullNumber,
-        per_page: 100,
-        page,
-      });
-      for (const r of data) {
-        if (!r.user || !r.submitted_at || !r.commit_id) continue;
-        out.push({ id: Number(r.id), user: r.user.login, state: r.state as ReviewInfo["state"], submittedAt: r.submitted_at, commitId: r.commit_id });
-      }
-      if (data.length < 100) break;
-    }
-    return out;
+    const reviews = await allPages((page) =>
+      this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: this.owner, repo: this.repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }),
+    );
+    return reviews.flatMap((r) =>
+      r.user && r.submitted_at && r.commit_id ? [{ id: Number(r.id), user: r.user.login, state: r.state as ReviewInfo["state"], submittedAt: r.submitted_at, commitId: r.commit_id }] : [],
+    );
   }
+
 
   /**
    * Whether a user may write to the repository (write, maintain or admin), from the collaborator permission
@@ -343,20 +341,12 @@ export class GitHubGateway {
 
   /** The comments of an issue or pull request, oldest first. */
   async issueComments(issueNumber: number): Promise<CommentInfo[]> {
-    const out: CommentInfo[] = [];
-    for (let page = 1; page <= 30; page++) {
-      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: issueNumber,
-        per_page: 100,
-        page,
-      });
-      out.push(...data.map((c) => ({ id: Number(c.id), author: c.user?.login ?? "", body: c.body ?? "" })));
-      if (data.length < 100) break;
-    }
-    return out;
+    const comments = await allPages((page) =>
+      this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, per_page: PAGE_SIZE, page }),
+    );
+    return comments.map((c) => ({ id: Number(c.id), author: c.user?.login ?? "", body: c.body ?? "" }));
   }
+
 
   async createComment(issueNumber: number, body: string): Promise<number> {
     const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body });
