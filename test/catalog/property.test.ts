@@ -10,10 +10,11 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { DIAGNOSTIC_CODES } from "../../src/diagnostic-codes.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { CatalogLoader, loadCatalog, type SourceFile } from "../../src/catalog/load.js";
+import { applyText, parseQuietly, paths, type Path, type TextMutation, textMutation } from "../helpers/text-mutations.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const SEED = 20250816;
@@ -73,88 +74,8 @@ function replaceFile(index: number, text: string): SourceFile[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Text mutations
-
-const TOKENS = [":", ": ", "-", "- ", "[", "]", "{", "}", "&a ", "*a", "!!binary ", '"', "'", "|", ">", "#", "__proto__: ", "? ", "---\n", "...", "\t", "{{", "}}", "%YAML 1.1\n", "\\", ",", "\r\n", "\u00e9", "\u{1F600}"];
-
-const scalarValue = fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc.string({ unit: "grapheme", maxLength: 10 }),
-  fc.integer().map(String),
-  fc.double({ noNaN: false }).map(String),
-  fc.constantFrom("true", "false", "null", "~", "yes", "no", "1.1", "1e3", "0x1F", ".inf", "-.nan", '""', "[]", "{}", "2025-08-16", "12:30", "{{ x }}", "'{{ nope }}'"),
-);
-
-type TextMutation =
-  | { op: "delete"; line: number }
-  | { op: "duplicate"; line: number }
-  | { op: "swap"; line: number; other: number }
-  | { op: "indent"; line: number; delta: number }
-  | { op: "insert"; at: number; text: string }
-  | { op: "token"; at: number; token: string }
-  | { op: "scalar"; line: number; value: string };
-
-const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
-  fc.record({ op: fc.constant("delete" as const), line: fc.nat() }),
-  fc.record({ op: fc.constant("duplicate" as const), line: fc.nat() }),
-  fc.record({ op: fc.constant("swap" as const), line: fc.nat(), other: fc.nat() }),
-  fc.record({ op: fc.constant("indent" as const), line: fc.nat(), delta: fc.integer({ min: -8, max: 8 }) }),
-  fc.record({ op: fc.constant("insert" as const), at: fc.nat(), text: fc.string({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ op: fc.constant("token" as const), at: fc.nat(), token: fc.constantFrom(...TOKENS) }),
-  fc.record({ op: fc.constant("scalar" as const), line: fc.nat(), value: scalarValue }),
-);
-
-function applyText(text: string, m: TextMutation): string {
-  const lines = text.split("\n");
-  const n = lines.length;
-  switch (m.op) {
-    case "delete":
-      lines.splice(m.line % n, 1);
-      return lines.join("\n");
-    case "duplicate": {
-      const i = m.line % n;
-      lines.splice(i, 0, lines[i]!);
-      return lines.join("\n");
-    }
-    case "swap": {
-      const i = m.line % n;
-      const j = m.other % n;
-      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-      return lines.join("\n");
-    }
-    case "indent": {
-      const i = m.line % n;
-      const line = lines[i]!;
-      lines[i] = m.delta >= 0 ? " ".repeat(m.delta) + line : line.replace(new RegExp(`^ {0,${-m.delta}}`), "");
-      return lines.join("\n");
-    }
-    case "insert": {
-      const at = m.at % (text.length + 1);
-      return text.slice(0, at) + m.text + text.slice(at);
-    }
-    case "token": {
-      const at = m.at % (text.length + 1);
-      return text.slice(0, at) + m.token + text.slice(at);
-    }
-    case "scalar": {
-      // Replace the value of the first `key: value` line at or after the chosen one.
-      for (let k = 0; k < n; k++) {
-        const i = (m.line + k) % n;
-        const match = /^(\s*(?:- )?[A-Za-z_][\w-]*:\s)(.+)$/.exec(lines[i]!);
-        if (match) {
-          lines[i] = match[1] + m.value;
-          return lines.join("\n");
-        }
-      }
-      return text;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Structured mutations: parse, change the data, stringify back
 
-type Path = (string | number)[];
 
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -186,33 +107,6 @@ const structuredMutation: fc.Arbitrary<StructuredMutation> = fc.oneof(
   fc.record({ op: fc.constant("rename" as const), pick: fc.nat(), key: keyName }),
   fc.record({ op: fc.constant("add" as const), pick: fc.nat(), key: keyName, value: jsonValue }),
 );
-
-/** The data of a YAML text, without printing the parser's warnings. */
-function parseQuietly(text: string): unknown {
-  return parse(text, { logLevel: "error" }) as unknown;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Every path in the value: entries of mappings and of lists (for drop, retype, rename) or containers (for add). */
-function paths(value: unknown, prefix: Path = [], out: { entries: Path[]; containers: Path[] } = { entries: [], containers: [] }) {
-  if (Array.isArray(value)) {
-    out.containers.push(prefix);
-    value.forEach((v, i) => {
-      out.entries.push([...prefix, i]);
-      paths(v, [...prefix, i], out);
-    });
-  } else if (isObject(value)) {
-    out.containers.push(prefix);
-    for (const [k, v] of Object.entries(value)) {
-      out.entries.push([...prefix, k]);
-      paths(v, [...prefix, k], out);
-    }
-  }
-  return out;
-}
 
 function parentOf(root: unknown, path: Path): unknown {
   let v = root;
