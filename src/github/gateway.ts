@@ -100,6 +100,8 @@ export class GitHubGateway {
     private readonly octokit: Requester,
     readonly owner: string,
     readonly repo: string,
+    /** The app's id: its check runs are told apart from any other's of the same name. */
+    private readonly appId?: number,
   ) {}
 
   async repository(): Promise<{ defaultBranch: string; htmlUrl: string }> {
@@ -174,8 +176,10 @@ export class GitHubGateway {
 
 
   /**
-   * Creates the check run, or updates it in place when one with this name exists on the commit. Annotations go
-   * out 50 per call, as GitHub requires; later calls append to the earlier ones.
+   * Publishes the check run of a head commit: updated in place when this app's run with this name already carries
+   * the same annotations, created anew otherwise. GitHub appends the annotations of every update to those already on
+   * a run and offers no way to remove them, so changed annotations need a new run (GitHub shows the latest). A run
+   * that already says all of this is not written again. Annotations go out 50 per call, as GitHub requires.
    */
   async publishCheckRun(headSha: string, check: CheckRunContent): Promise<number> {
     const { data: existing } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
@@ -183,46 +187,58 @@ export class GitHubGateway {
       repo: this.repo,
       ref: headSha,
       check_name: check.name,
+      ...(this.appId !== undefined ? { app_id: this.appId } : {}),
     });
-    const batches: CheckAnnotation[][] = [];
-    for (let i = 0; i < check.annotations.length; i += 50) batches.push(check.annotations.slice(i, i + 50));
-    const output = (annotations: CheckAnnotation[]) => ({ title: check.title, summary: check.summary, ...(annotations.length > 0 ? { annotations } : {}) });
     const fields = {
       status: check.conclusion ? ("completed" as const) : ("in_progress" as const),
       ...(check.conclusion ? { conclusion: check.conclusion, completed_at: new Date().toISOString() } : {}),
     };
-    const current = existing.check_runs[0];
-    // Writes are what GitHub's secondary limits count: a check that already says this is left alone.
-    if (current && sameCheck(current, check)) return Number(current.id);
-    let id: number | bigint | undefined = current?.id;
-    if (id === undefined) {
-      const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
-        owner: this.owner,
-        repo: this.repo,
-        name: check.name,
-        head_sha: headSha,
-        ...fields,
-        output: output(batches[0] ?? []),
-      });
-      id = data.id;
-    } else {
+    const current = existing.check_runs.find((run) => this.appId === undefined || run.app?.id === this.appId);
+    if (current && current.output.annotations_count === check.annotations.length && (await this.hasAnnotations(current.id, check.annotations))) {
+      // Writes are what GitHub's secondary limits count: a run that already says this is left alone.
+      if (sameCheck(current, check)) return Number(current.id);
       await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
         owner: this.owner,
         repo: this.repo,
-        check_run_id: id,
+        check_run_id: current.id,
         ...fields,
-        output: output(batches[0] ?? []),
+        output: { title: check.title, summary: check.summary },
       });
+      return Number(current.id);
     }
+    const batches: CheckAnnotation[][] = [];
+    for (let i = 0; i < check.annotations.length; i += 50) batches.push(check.annotations.slice(i, i + 50));
+    const output = (annotations: CheckAnnotation[]) => ({ title: check.title, summary: check.summary, ...(annotations.length > 0 ? { annotations } : {}) });
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      owner: this.owner,
+      repo: this.repo,
+      name: check.name,
+      head_sha: headSha,
+      ...fields,
+      output: output(batches[0] ?? []),
+    });
     for (const batch of batches.slice(1)) {
       await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
         owner: this.owner,
         repo: this.repo,
-        check_run_id: id,
+        check_run_id: data.id,
         output: output(batch),
       });
     }
-    return Number(id);
+    return Number(data.id);
+  }
+
+  /** Whether a check run carries exactly these annotations, in any order. */
+  private async hasAnnotations(checkRunId: number | bigint, wanted: readonly CheckAnnotation[]): Promise<boolean> {
+    if (wanted.length === 0) return true;
+    const present = await allPages((page) =>
+      this.octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", { owner: this.owner, repo: this.repo, check_run_id: checkRunId, per_page: PAGE_SIZE, page }),
+    );
+    const key = (a: { path: string; start_line: number; end_line: number; annotation_level: string | null; title?: string | null; message: string | null }) =>
+      JSON.stringify([a.path, a.start_line, a.end_line, a.annotation_level, a.title ?? null, a.message]);
+    const have = present.map(key).sort();
+    const want = wanted.map(key).sort();
+    return have.length === want.length && have.every((k, i) => k === want[i]);
   }
 
   /**

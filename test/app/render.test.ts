@@ -13,9 +13,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics.js";
-import { CHECK_NAME, checkNote, validationCheck } from "../../src/app/render/check-run.js";
-import { renderRequestComment, STICKY_MARKER, type RequestFileView } from "../../src/app/render/comment.js";
-import { codeSpan, compileMarkdown, escapeText, jsonCell, MAX_CELL_CHARS } from "../../src/app/render/markdown.js";
+import { CHECK_NAME, checkNote, MAX_ANNOTATIONS, validationCheck } from "../../src/app/render/check-run.js";
+import { MAX_SHOWN_PARAMETERS, renderRequestComment, STICKY_MARKER, type RequestFileView } from "../../src/app/render/comment.js";
+import { codeSpan, compileMarkdown, escapeText, fitGitHubText, GITHUB_TEXT_LIMIT, jsonCell, MAX_CELL_CHARS } from "../../src/app/render/markdown.js";
+import { MAX_LISTED_PROBLEMS } from "../../src/app/render/problems.js";
 import type { CheckRunContent } from "../../src/github/gateway.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
@@ -372,5 +373,41 @@ describe("the Markdown template environment", () => {
     expect(codeSpan("a\nb")).toBe("`a⏎b`");
     expect(jsonCell("a|b\nc")).toBe('`"a\\u007cb\\nc"`');
     expect(jsonCell("x".repeat(MAX_CELL_CHARS * 2))).toMatch(/…` \(202 characters\)$/);
+  });
+});
+
+describe("texts within GitHub's limits", () => {
+  const many = (n: number, file = BAD) => Array.from({ length: n }, (_, i) => diag(file, i + 1, "request-parameter-invalid", `unknown parameter 'p${i}' ${"x".repeat(120)}`, "remove it"));
+
+  it("lists the first problems of a file and counts the rest, and annotates at most a hundred", () => {
+    const check = validationCheck([{ path: BAD, diagnostics: many(700) }]);
+    expect(check.summary.length).toBeLessThanOrEqual(GITHUB_TEXT_LIMIT);
+    expect(check.summary.match(/^- `requests\/product-team\/bad-cache\.yaml:\d+`/gm)).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(check.summary).toContain(`- … and ${700 - MAX_LISTED_PROBLEMS} more problems, annotated in the check.`);
+    expect(check.summary).toContain(`Only the first ${MAX_ANNOTATIONS} problems are annotated on their lines`);
+    expect(check.annotations).toHaveLength(MAX_ANNOTATIONS);
+    expect(check.title).toBe("700 errors to fix");
+  });
+
+  it("keeps the sticky comment under GitHub's limit however many parameters and problems a request has", () => {
+    const parameters = Array.from({ length: 2_000 }, (_, i) => ({ name: `p${i}`, value: "v".repeat(500), defaulted: false }));
+    const body = renderRequestComment({
+      fromFork: false,
+      catalogChanged: false,
+      withdrawn: [],
+      requests: Array.from({ length: 40 }, (_, i) => ({ ...webApp, file: `requests/product-team/app-${i}.yaml`, parameters, diagnostics: many(300, `requests/product-team/app-${i}.yaml`) })),
+    });
+    expect(body.length).toBeLessThanOrEqual(GITHUB_TEXT_LIMIT);
+    expect(body.split("\n")[0]).toBe(STICKY_MARKER);
+    expect(body).toContain(`| … | ${2_000 - MAX_SHOWN_PARAMETERS} more parameters | |`);
+    expect(body).toMatch(/… \(cut here: the text was longer than GitHub takes\)\n$/);
+  });
+
+  it("cuts a text at a line end with a last line that says so", () => {
+    const text = Array.from({ length: 10_000 }, (_, i) => `line ${i} ${"y".repeat(20)}`).join("\n");
+    const cut = fitGitHubText(text);
+    expect(cut.length).toBeLessThanOrEqual(GITHUB_TEXT_LIMIT);
+    expect(cut).toMatch(/y\n\n… \(cut here: the text was longer than GitHub takes\)\n$/);
+    expect(fitGitHubText("short")).toBe("short");
   });
 });

@@ -8,10 +8,14 @@ import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { CheckAnnotation, CheckRunContent } from "../../github/gateway.js";
 import { compileMarkdown } from "./markdown.js";
 import { CHECK_NOTES, CHECK_SUMMARY, CHECK_TITLE } from "./templates.js";
-import { problemViews, type ProblemView } from "./problems.js";
+import { listedProblems, type ProblemView } from "./problems.js";
+import { fitGitHubText } from "./markdown.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
 
 export const CHECK_NAME = "pao";
+
+/** Annotations per check run: each 50 cost a write to GitHub, and past a hundred nobody reads them on the diff. */
+export const MAX_ANNOTATIONS = 100;
 
 export interface FileVerdict {
   path: string;
@@ -36,7 +40,9 @@ interface CheckContext {
   errorCount: number;
   failingCount: number;
   waitingCount: number;
-  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; approval: ApprovalContext | null; problems: ProblemView[] }>;
+  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; approval: ApprovalContext | null; problems: ProblemView[]; moreProblems: number }>;
+  annotationsCut: boolean;
+  annotationLimit: number;
   notes: string[];
 }
 
@@ -63,7 +69,7 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
       warnings: f.diagnostics.length - errors,
       valid: errors === 0,
       approval: f.approval ? approvalContext(f.approval) : null,
-      problems: problemViews(f.diagnostics),
+      ...listedProblems(f.diagnostics),
     };
   });
   const totalErrors = views.reduce((n, f) => n + f.errors, 0);
@@ -77,13 +83,15 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     waitingCount: waiting,
     files: views,
     notes: [...notes],
+    annotationsCut: annotations.length > MAX_ANNOTATIONS,
+    annotationLimit: MAX_ANNOTATIONS,
   };
   return {
     name: CHECK_NAME,
     title: renderTitle(context),
-    summary: renderSummary(context),
+    summary: fitGitHubText(renderSummary(context)),
     // A request waiting for approval keeps the check in progress: nothing failed, but it is not ready either.
     ...(files.length === 0 ? { conclusion: "neutral" as const } : totalErrors > 0 ? { conclusion: "failure" as const } : waiting > 0 ? {} : { conclusion: "success" as const }),
-    annotations,
+    annotations: annotations.slice(0, MAX_ANNOTATIONS),
   };
 }

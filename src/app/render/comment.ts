@@ -8,10 +8,10 @@
 import type { ActionType } from "../../catalog/action-types.js";
 import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { StepStatus } from "../../fulfillment/status-record.js";
-import { compileMarkdown } from "./markdown.js";
+import { compileMarkdown, fitGitHubText } from "./markdown.js";
 import type { RequestStatus } from "../../fulfillment/status-record.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
-import { problemViews, type ProblemView } from "./problems.js";
+import { listedProblems, type ProblemView } from "./problems.js";
 import { REQUEST_COMMENT, STICKY_MARKER } from "./templates.js";
 
 export { STICKY_MARKER, type ApprovalView };
@@ -109,6 +109,7 @@ interface CommentContext {
     requester: string;
     request: (OrderView & { kindLabel: string }) | null;
     parameters: ParameterView[];
+    moreParameters: number;
     plan: (PlanView & { stepCount: number }) | null;
     status: RequestStatus | null;
     approval: ApprovalContext | null;
@@ -117,13 +118,17 @@ interface CommentContext {
     errors: number;
     warnings: number;
     problems: ProblemView[];
+    moreProblems: number;
   }>;
 }
 
 const render = compileMarkdown<CommentContext>(REQUEST_COMMENT);
 
+/** Parameters shown per request; values are shortened in their cells already. */
+export const MAX_SHOWN_PARAMETERS = 50;
+
 export function renderRequestComment(view: RequestCommentView): string {
-  return render({
+  return fitGitHubText(render({
     requestCount: view.requests.length,
     withdrawn: view.withdrawn,
     fromFork: view.fromFork,
@@ -136,7 +141,8 @@ export function renderRequestComment(view: RequestCommentView): string {
         icon: errors > 0 ? "❌" : awaiting ? "⏳" : "✅",
         requester: r.requester,
         request: r.request ? { ...r.request, kindLabel: KIND_LABELS[r.request.kind] } : null,
-        parameters: r.parameters,
+        parameters: r.parameters.slice(0, MAX_SHOWN_PARAMETERS),
+        moreParameters: Math.max(0, r.parameters.length - MAX_SHOWN_PARAMETERS),
         plan: r.plan ? { ...r.plan, stepCount: r.plan.steps.length } : null,
         status: r.status,
         approval: r.approval ? approvalContext(r.approval) : null,
@@ -144,8 +150,8 @@ export function renderRequestComment(view: RequestCommentView): string {
         valid: errors === 0,
         errors,
         warnings: r.diagnostics.length - errors,
-        problems: problemViews(r.diagnostics),
+        ...listedProblems(r.diagnostics),
       };
     }),
-  });
+  }));
 }

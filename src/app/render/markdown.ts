@@ -126,3 +126,18 @@ export function compileMarkdown<T>(source: string): (view: T) => string {
   const template = hb.compile<T>(source, COMPILE_OPTIONS);
   return (view: T) => template(view);
 }
+
+/** The most characters GitHub takes in a check run summary or a comment body. */
+export const GITHUB_TEXT_LIMIT = 65_535;
+
+/**
+ * Text cut to what GitHub takes, at a line end, with a last line saying so: the templates already bound each list,
+ * so this only bites on values no bound foresaw.
+ */
+export function fitGitHubText(text: string, limit = GITHUB_TEXT_LIMIT): string {
+  if (text.length <= limit) return text;
+  const note = "\n\n… (cut here: the text was longer than GitHub takes)\n";
+  const room = text.slice(0, limit - note.length);
+  const end = room.lastIndexOf("\n");
+  return `${end > 0 ? room.slice(0, end) : room}${note}`;
+}

@@ -19,3 +19,12 @@ export function problemViews(diagnostics: readonly Diagnostic[]): ProblemView[] 
     warning: d.severity === "warning",
   }));
 }
+
+/** How many problems a file lists in the check summary and the comment; the annotations carry the rest. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** The first problems of a file to list, and how many more there are. */
+export function listedProblems(diagnostics: readonly Diagnostic[]): { problems: ProblemView[]; moreProblems: number } {
+  const all = problemViews(diagnostics);
+  return { problems: all.slice(0, MAX_LISTED_PROBLEMS), moreProblems: Math.max(0, all.length - MAX_LISTED_PROBLEMS) };
+}

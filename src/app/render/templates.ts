@@ -63,8 +63,15 @@ ${APPROVAL_BLOCK}
 {{#each problems}}
 - {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
 {{/each}}
+{{#if moreProblems}}
+- … and {{plural moreProblems "more problem"}}, annotated in the check.
+{{/if}}
 {{/if}}
 {{/each}}
+{{#if annotationsCut}}
+
+Only the first {{plural annotationLimit "problem"}} are annotated on their lines; fix those and push to see the rest.
+{{/if}}
 {{#if notes.length}}
 
 **Notes**
@@ -125,6 +132,9 @@ pao could not read what this file orders; see the problems below.
 {{#each parameters}}
 | {{cell name}} | {{json value}} | {{#if defaulted}}default{{else}}request{{/if}} |
 {{/each}}
+{{#if moreParameters}}
+| … | {{plural moreParameters "more parameter"}} | |
+{{/if}}
 {{/if}}
 
 #### Plan
@@ -164,6 +174,9 @@ ${APPROVAL_BLOCK}
 {{#each problems}}
 - {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
 {{/each}}
+{{#if moreProblems}}
+- … and {{plural moreProblems "more problem"}}, annotated in the check.
+{{/if}}
 {{/if}}
 {{/each}}
 {{#if withdrawn.length}}

@@ -1,0 +1,83 @@
+/**
+ * The `pao` check run as GitHub keeps it: GitHub appends the annotations of every update to those already on a run,
+ * so publishing must never send the same annotations twice, must start a new run when they change, and must not
+ * write at all when the run already says the same.
+ */
+import { Octokit } from "octokit";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GitHubGateway, type CheckRunContent } from "../../src/github/gateway.js";
+import { commitFiles, createRepository, startSimulator, type Simulator } from "../sim/index.js";
+
+let sim: Simulator;
+let counter = 0;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim.stop();
+});
+afterEach(() => {
+  expect(sim.violations).toEqual([]);
+});
+
+function world() {
+  const repo = createRepository(sim, { owner: "acme", name: `checks-${++counter}`, files: { "README.md": "# x\n" } });
+  const head = commitFiles(sim, repo, "main", { "requests/a.yaml": "catalog_item: x\n" }, { push: false });
+  const { token } = sim.issueInstallationToken(repo.installationId);
+  const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
+  const gateway = new GitHubGateway(octokit, repo.owner, repo.name, sim.app.id);
+  const runs = async () => (await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.name, ref: head })).data.check_runs;
+  const annotationsOf = async (id: number) =>
+    (await octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", { owner: repo.owner, repo: repo.name, check_run_id: id, per_page: 100 })).data;
+  return { repo, head, gateway, runs, annotationsOf };
+}
+
+const annotation = (line: number) => ({ path: "requests/a.yaml", start_line: line, end_line: line, annotation_level: "failure" as const, title: "request-parameter-invalid", message: `problem on line ${line}` });
+const check = (summary: string, lines: number[], conclusion?: CheckRunContent["conclusion"]): CheckRunContent => ({
+  name: "pao",
+  title: "title",
+  summary,
+  ...(conclusion ? { conclusion } : {}),
+  annotations: lines.map(annotation),
+});
+const writes = () => sim.calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").length;
+
+describe("publishing the check run", () => {
+  it("updates the text in place without sending the annotations again", async () => {
+    const { head, gateway, runs, annotationsOf } = world();
+    const id = await gateway.publishCheckRun(head, check("waiting", [1, 2], undefined));
+    expect(await gateway.publishCheckRun(head, check("approved", [1, 2], "failure"))).toBe(id);
+    expect(await gateway.publishCheckRun(head, check("approved again", [1, 2], "failure"))).toBe(id);
+    const [run] = await runs();
+    expect(run).toMatchObject({ id, status: "completed", conclusion: "failure", output: { summary: "approved again", annotations_count: 2 } });
+    expect((await annotationsOf(id)).map((a) => a.start_line)).toEqual([1, 2]);
+  });
+
+  it("writes nothing when the run already says the same", async () => {
+    const { head, gateway } = world();
+    await gateway.publishCheckRun(head, check("same", [3], "failure"));
+    const before = writes();
+    await gateway.publishCheckRun(head, check("same", [3], "failure"));
+    expect(writes()).toBe(before);
+  });
+
+  it("starts a new run when the annotations change, so none is left over from before", async () => {
+    const { head, gateway, runs, annotationsOf } = world();
+    const first = await gateway.publishCheckRun(head, check("two problems", [1, 2], "failure"));
+    const second = await gateway.publishCheckRun(head, check("one problem", [2], "failure"));
+    expect(second).not.toBe(first);
+    expect((await annotationsOf(second)).map((a) => a.start_line)).toEqual([2]);
+    // GitHub lists the newest run first, and that is the one shown and required.
+    expect((await runs())[0]!.id).toBe(second);
+  });
+
+  it("sends more than fifty annotations in batches of fifty", async () => {
+    const { head, gateway, runs } = world();
+    const lines = Array.from({ length: 120 }, (_, i) => i + 1);
+    const id = await gateway.publishCheckRun(head, check("many", lines, "failure"));
+    expect((await runs()).find((r) => r.id === id)!.output.annotations_count).toBe(120);
+    const all = sim.calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").slice(-3);
+    expect(all.map((c) => c.operationId)).toEqual(["checks/create", "checks/update", "checks/update"]);
+  });
+});
