@@ -62,7 +62,8 @@ export const DIAGNOSTIC_CODES = {
   "request-no-version": "no version of the item satisfies the requested version",
   "request-parameter-invalid": "a request parameter that the item's fields reject",
   "request-requester-mismatch": "requester.user_id names someone other than the pull request's author",
-  "request-changed-after-start": "a request file changed after its fulfilment started",
+  "request-changed-after-start": "a request file changed or was taken out after its fulfilment started",
+  "request-not-recorded": "pao could not write the request's status record this time",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

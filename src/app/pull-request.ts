@@ -6,6 +6,7 @@
  * changes nothing the second time.
  */
 import { DEFAULT_LAYOUT, isYamlUnder } from "../catalog/paths.js";
+import type { Diagnostic } from "../diagnostics.js";
 import { approvalState, reviewersToLookUp, standingApprovals, type ApprovalState, type ReviewerAuthority } from "../fulfillment/approval.js";
 import { assessRequestFiles, type RequestAssessment } from "../fulfillment/assess.js";
 import { changeRefusal, decide, type PullRequestFacts } from "../fulfillment/decide.js";
@@ -29,6 +30,9 @@ export interface PullRequestDeps {
 
 const isRequestFile = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.requestsDir);
 
+/** A request's record after the write: the record (null: none), or why it could not be written. */
+type RecordOutcome = StatusRecord | null | Error;
+
 export async function reconcilePullRequest(deps: PullRequestDeps, number: number): Promise<void> {
   const { gateway } = deps;
   const pr = await gateway.pullRequest(number);
@@ -48,35 +52,58 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   const approvals = await judgeApprovals(deps, pr, assessments);
 
   const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, author: pr.author };
-  const records = pr.fork ? new Map<string, StatusRecord | null>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
-
-  const judged = assessments.map((a) => {
-    const record = records.get(a.requestId) ?? null;
-    const refusal = changeRefusal(record, a);
-    return {
-      assessment: a,
-      record,
-      approval: approvalView(a, approvals.get(a.path) ?? null, pr.author, record),
-      diagnostics: refusal ? [refusal, ...a.validation.diagnostics] : a.validation.diagnostics,
-    };
-  });
+  const records = pr.fork ? new Map<string, RecordOutcome>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
+  const { judged, withdrawn, takenOut } = judgeRequests(assessments, records, approvals, pr.author);
   const catalogChanged = changed.some((f) => f.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`));
   const notes = [...(catalogChanged ? [checkNote("catalog-changed")] : []), ...(pr.fork ? [checkNote("fork")] : [])];
-  const verdicts = judged.map(
-    (j): FileVerdict => ({
-      path: j.assessment.path,
-      diagnostics: j.diagnostics,
-      ...(j.assessment.valid ? { orders: `${j.assessment.valid.request.definition.name} ${j.assessment.valid.request.definition.version}` } : {}),
-      approval: j.approval,
-    }),
-  );
+  const verdicts = [
+    ...judged.map(
+      (j): FileVerdict => ({
+        path: j.assessment.path,
+        diagnostics: j.diagnostics,
+        ...(j.assessment.valid ? { orders: `${j.assessment.valid.request.definition.name} ${j.assessment.valid.request.definition.version}` } : {}),
+        approval: j.approval,
+      }),
+    ),
+    ...takenOut,
+  ];
   await gateway.publishCheckRun(pr.headSha, validationCheck(verdicts, notes));
 
   // A pull request that orders nothing gets no comment, unless it had one (its requests were taken out).
-  const current = new Set(assessments.map((a) => a.requestId));
-  const withdrawn = [...records].flatMap(([id, record]) => (record && !current.has(id) ? [record] : []));
   const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, catalogChanged, requester: pr.author, files: judged, withdrawn });
   await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
+}
+
+/**
+ * What the check and the comment say of each request: its problems (validation, a refused change, a record that
+ * could not be written), its approval and its record; and the requests the pull request no longer has, refused
+ * when their fulfilment had started.
+ */
+function judgeRequests(assessments: readonly RequestAssessment[], records: ReadonlyMap<string, RecordOutcome>, approvals: ReadonlyMap<string, ApprovalState>, requester: string) {
+  const recordOf = (id: string) => {
+    const outcome = records.get(id);
+    return outcome && !(outcome instanceof Error) ? outcome : null;
+  };
+
+  const judged = assessments.map((a) => {
+    const record = recordOf(a.requestId);
+    const failure = records.get(a.requestId);
+    const problems: Diagnostic[] = [changeRefusal(record, a), failure instanceof Error ? notRecorded(a.path, failure) : null].filter((d) => d !== null);
+    return {
+      assessment: a,
+      record,
+      approval: approvalView(a, approvals.get(a.path) ?? null, requester, record),
+      diagnostics: [...problems, ...a.validation.diagnostics],
+    };
+  });
+  // Requests recorded earlier whose file the pull request no longer has; refused when fulfilment had started.
+  const current = new Set(assessments.map((a) => a.requestId));
+  const withdrawn = [...records.keys()].filter((id) => !current.has(id)).map(recordOf).filter((r) => r !== null);
+  const takenOut = withdrawn.flatMap((record) => {
+    const refusal = changeRefusal(record, null);
+    return refusal ? [{ path: record.request_path, diagnostics: [refusal] }] : [];
+  });
+  return { judged, withdrawn, takenOut };
 }
 
 /**
@@ -89,21 +116,40 @@ async function recordRequests(
   pullRequest: PullRequestFacts,
   assessments: readonly RequestAssessment[],
   approvals: ReadonlyMap<string, ApprovalState>,
-): Promise<Map<string, StatusRecord | null>> {
+): Promise<Map<string, RecordOutcome>> {
   const now = deps.now().toISOString();
   const requests = new Map<string, RequestAssessment | null>(assessments.map((a) => [a.requestId, a]));
   for (const record of snapshot.records.values()) {
     if (record.pull_request === pullRequest.number && !requests.has(record.request_id)) requests.set(record.request_id, null);
   }
-  const records = new Map<string, StatusRecord | null>();
+  const records = new Map<string, RecordOutcome>();
+  // One request's failure (an unreadable record, GitHub failing) must not keep the others from being recorded.
   await Promise.all(
     [...requests].map(async ([id, request]) => {
       const approval = request ? (approvals.get(request.path) ?? null) : null;
-      const { record } = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now }));
-      records.set(id, record);
+      try {
+        const { record } = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now }));
+        records.set(id, record);
+      } catch (error) {
+        deps.log.warn({ err: error, requestId: id }, "pao: could not write a status record");
+        records.set(id, error instanceof Error ? error : new Error(String(error)));
+      }
     }),
   );
   return records;
+}
+
+/** A request whose record could not be written this time: the check says so, and the next event tries again. */
+function notRecorded(path: string, error: Error): Diagnostic {
+  return {
+    code: "request-not-recorded",
+    severity: "error",
+    file: path,
+    line: 1,
+    column: 1,
+    message: `pao could not write this request's status record: ${error.message}`,
+    hint: "pao tries again at the next event on this pull request (a push, a review); if it persists, ask the operators of pao",
+  };
 }
 
 /**

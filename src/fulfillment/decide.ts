@@ -108,22 +108,29 @@ function unapproved(approval: ApprovalRecord): ApprovalRecord {
   return { ...approval, approved_by: null, review_id: null, approved_at: null };
 }
 
-/** The refusal of a change to a request file after its fulfilment started: the check fails with it. */
-export function changeRefusal(record: StatusRecord | null, request: RequestAssessment): Diagnostic | null {
-  if (record === null || !hasStarted(record) || record.request_sha === request.sha) return null;
+/**
+ * The refusal of a change to a request file after its fulfilment started — edited, or taken out of the pull
+ * request (`request` null) — which the check fails with.
+ */
+export function changeRefusal(record: StatusRecord | null, request: RequestAssessment | null): Diagnostic | null {
+  if (record === null || !hasStarted(record) || record.request_sha === request?.sha) return null;
   const over = ENDED.has(record.status);
+  if (request === null && over) return null;
+  const what = request === null ? "the request file was taken out of this pull request" : "this change to the request is not applied";
   return {
     code: "request-changed-after-start",
     severity: "error",
-    file: request.path,
+    file: request?.path ?? record.request_path,
     line: 1,
     column: 1,
     message: over
-      ? `${record.request_id} has ended (status ${record.status}); this change to the request is not applied`
-      : `fulfilment of ${record.request_id} has started (status ${record.status}); this change to the request is not applied`,
+      ? `${record.request_id} has ended (status ${record.status}); ${what}`
+      : `fulfilment of ${record.request_id} has started (status ${record.status}); ${what}`,
     hint: over
       ? "revert the change, and open a new pull request to order again"
-      : "comment /abort on this pull request first, or revert the change to the request file",
+      : request === null
+        ? "put the file back as it was, or comment /abort on this pull request first"
+        : "comment /abort on this pull request first, or revert the change to the request file",
   };
 }
 

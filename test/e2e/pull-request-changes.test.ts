@@ -73,6 +73,31 @@ describe("changes and closing", () => {
     expect(refusal!.message).toContain("/abort");
     await quiet();
     expect(recordOn(id)).toMatchObject({ status: "in_progress", parameters: { cache_size: "4gb" }, request_sha: gitBlobSha(edited) });
+
+    // Taking the file out of the pull request is refused the same way; the record stays as it is.
+    const fourth = pushToPullRequest(world().sim, world().repo, pull.number, { files: { [path]: null } });
+    const removed = await checkTitled(fourth, "1 error to fix");
+    expect(removed.conclusion).toBe("failure");
+    expect(removed.output.summary).toContain("the request file was taken out of this pull request");
+    await quiet();
+    expect(recordOn(id)).toMatchObject({ status: "in_progress", request_sha: gitBlobSha(edited) });
+  });
+
+  it("says so in the check when a record cannot be written, and records it at the next event", async () => {
+    const path = "requests/product-team/unlucky.yaml";
+    // The status branch cannot be moved for now (GitHub refuses the ref update).
+    world().sim.fault({ match: "git/update-ref", status: 403 });
+    let pull: ReturnType<typeof openPullRequest>;
+    try {
+      pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "unlucky", title: "Order a cache", files: { [path]: CACHE("unlucky") } });
+      const check = await checkTitled(pull.head.sha, "1 error to fix");
+      expect((await annotations(Number(check.id)))[0]).toMatchObject({ path, title: "request-not-recorded" });
+      expect(recordOn(idOf(path, pull.number))).toBeUndefined();
+    } finally {
+      world().sim.clearFaults();
+    }
+    pushToPullRequest(world().sim, world().repo, pull.number, { files: { "docs/unlucky.md": "# retry\n" } });
+    await until(() => recordOn(idOf(path, pull.number)), "the record at the next event");
   });
 });
 

@@ -378,4 +378,16 @@ describe("a change after fulfilment started", () => {
       expect(changeRefusal(ended, assess(WEB, SHA1))).toBeNull();
     }
   });
+
+  it("refuses taking the file out of the pull request during fulfilment, on the recorded path, but not once it has ended", () => {
+    const base = decide(null, input(assess(WEB, SHA1), T0))!;
+    const inProgress = fulfilled(base, "in_progress");
+    expect(decide(inProgress, input(null, T1))).toBe(inProgress);
+    const refusal = changeRefusal(inProgress, null);
+    expect(refusal).toMatchObject({ code: "request-changed-after-start", file: base.request_path, line: 1 });
+    expect(refusal!.message).toContain("taken out of this pull request");
+    expect(refusal!.hint).toContain("/abort");
+    expect(changeRefusal(fulfilled(base, "completed", "completed"), null)).toBeNull();
+    expect(changeRefusal(base, null)).toBeNull();
+  });
 });
