@@ -42,13 +42,13 @@ export interface DecideInput {
 
 /** Statuses after which closing or changing the pull request no longer changes the record. */
 const ENDED: ReadonlySet<RequestStatus> = new Set(["completed", "failed", "cancelled", "aborted"]);
-/** Statuses that only fulfilment reaches. */
-const FULFILMENT: ReadonlySet<RequestStatus> = new Set(["in_progress", "completed", "failed", "aborted"]);
+/** Statuses a request reaches only once its fulfilment has started (whether it is still going or has ended). */
+const REACHED_BY_FULFILMENT: ReadonlySet<RequestStatus> = new Set(["in_progress", "completed", "failed", "aborted"]);
 const UNFINISHED_STEPS: ReadonlySet<StepStatus> = new Set(["pending", "dispatched", "running"]);
 
 /** Fulfilment has begun: the record is in a status only fulfilment reaches, or some step was attempted. */
 export function hasStarted(record: StatusRecord): boolean {
-  return FULFILMENT.has(record.status) || record.fulfillment.steps.some((s) => s.attempts.length > 0);
+  return REACHED_BY_FULFILMENT.has(record.status) || record.fulfillment.steps.some((s) => s.attempts.length > 0);
 }
 
 export function decide(current: StatusRecord | null, input: DecideInput): StatusRecord | null {

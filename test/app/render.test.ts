@@ -82,7 +82,7 @@ const checks: Record<string, () => CheckRunContent> = {
         orders: "postgres-database 2.1.0",
         approval: {
           reason: "item",
-          teams: [["acme/platform-data-team"], ["acme/security"]],
+          teamGroups: [["acme/platform-data-team"], ["acme/security"]],
           approvedBy: null,
           requester: "dev-user",
           notCounted: [
@@ -98,7 +98,7 @@ const checks: Record<string, () => CheckRunContent> = {
         path: "requests/data-team/orders-db-upgrade.yaml",
         diagnostics: [],
         orders: "postgres-upgrade 1.0.0",
-        approval: { reason: "destructive", teams: [], approvedBy: "platform-lead", requester: "dev-user", notCounted: [] },
+        approval: { reason: "destructive", teamGroups: [], approvedBy: "platform-lead", requester: "dev-user", notCounted: [] },
       },
     ]),
   "check-refused-change": () =>
@@ -190,7 +190,7 @@ const comments: Record<string, () => string> = {
           },
           approval: {
             reason: "item",
-            teams: [["acme/dba", "acme/platform-leads"]],
+            teamGroups: [["acme/dba", "acme/platform-leads"]],
             approvedBy: null,
             requester: "analyst",
             notCounted: [
@@ -211,7 +211,7 @@ const comments: Record<string, () => string> = {
             executionMode: "automation",
             steps: [{ id: "step-001", name: "remove_replica", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" }],
           },
-          approval: { reason: "destructive", teams: [], approvedBy: "lead-dev", requester: "analyst", notCounted: [{ user: "x", why: "no-write" }] },
+          approval: { reason: "destructive", teamGroups: [], approvedBy: "lead-dev", requester: "analyst", notCounted: [{ user: "x", why: "no-write" }] },
           status: "submitted",
           diagnostics: [],
         },

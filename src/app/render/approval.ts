@@ -8,7 +8,7 @@ export interface ApprovalView {
   /** Why it waits: the catalog item asks for approval, or the update is destructive. */
   reason: "item" | "destructive";
   /** Approvers must belong to one team (org/team-slug) of each group; none: anyone with write permission. */
-  teams: string[][];
+  teamGroups: string[][];
   /** Who approved the current request content; null while waiting. */
   approvedBy: string | null;
   /** The requester, who may not approve their own request. */
@@ -23,7 +23,7 @@ export interface ApprovalContext {
   approvedBy: string | null;
   requester: string;
   reason: string;
-  teams: string[][];
+  teamGroups: string[][];
   notCounted: Array<{ user: string; why: string }>;
 }
 
@@ -46,7 +46,7 @@ export function approvalContext(view: ApprovalView): ApprovalContext {
     approvedBy: view.approvedBy,
     requester: view.requester,
     reason: REASONS[view.reason],
-    teams: view.teams,
+    teamGroups: view.teamGroups,
     notCounted: view.approvedBy !== null ? [] : view.notCounted.map((n) => ({ user: n.user, why: NOT_COUNTED[n.why] })),
   };
 }

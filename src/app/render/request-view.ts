@@ -20,7 +20,7 @@ export function approvalView(a: RequestAssessment, state: ApprovalState | null, 
   // Once fulfilment has started, the approval it started on is what counts.
   const recorded = record && hasStarted(record) ? (record.approval?.approved_by ?? null) : null;
   const approvedBy = recorded ?? (state?.approved ? state.by : null);
-  return { reason: need.reason, teams: need.groups, approvedBy, requester, notCounted: state && !state.approved ? state.notCounted : [] };
+  return { reason: need.reason, teamGroups: need.groups, approvedBy, requester, notCounted: state && !state.approved ? state.notCounted : [] };
 }
 
 export interface CommentInput {

@@ -19,7 +19,7 @@ export const CHECK_NOTES = {
 const APPROVAL_BLOCK = `{{#if approved}}
 ✅ Approved by {{code approvedBy}} on the current request content.
 {{else}}
-⏳ Waiting for approval: {{reason}}. Missing: an approving review of the current request content by someone other than {{code requester}}, with write permission{{#each teams}}{{#if @first}}, in {{else}} and in {{/if}}{{#each this}}{{code this}}{{#unless @last}} or {{/unless}}{{/each}}{{/each}}. A later change to the request file voids it.
+⏳ Waiting for approval: {{reason}}. Missing: an approving review of the current request content by someone other than {{code requester}}, with write permission{{#each teamGroups}}{{#if @first}}, in {{else}} and in {{/if}}{{#each this}}{{code this}}{{#unless @last}} or {{/unless}}{{/each}}{{/each}}. A later change to the request file voids it.
 {{#if notCounted.length}}
 
 {{#each notCounted}}
