@@ -51,11 +51,16 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   });
   const approvals = await judgeApprovals(deps, pr, assessments);
 
-  const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, author: pr.author };
-  const records = pr.fork ? new Map<string, RecordOutcome>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
+  const intoDefaultBranch = pr.base === snapshot.repository.branch;
+  const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, intoDefaultBranch, author: pr.author };
+  const records = pr.fork || !intoDefaultBranch ? new Map<string, RecordOutcome>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
   const { judged, withdrawn, takenOut } = judgeRequests(assessments, records, approvals, pr.author);
   const catalogChanged = changed.some((f) => f.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`));
-  const notes = [...(catalogChanged ? [checkNote("catalog-changed")] : []), ...(pr.fork ? [checkNote("fork")] : [])];
+  const notes = [
+    ...(catalogChanged ? [checkNote("catalog-changed")] : []),
+    ...(pr.fork ? [checkNote("fork")] : []),
+    ...(intoDefaultBranch ? [] : [checkNote("other-base")]),
+  ];
   const verdicts = [
     ...judged.map(
       (j): FileVerdict => ({
@@ -70,7 +75,7 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   await gateway.publishCheckRun(pr.headSha, validationCheck(verdicts, notes));
 
   // A pull request that orders nothing gets no comment, unless it had one (its requests were taken out).
-  const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, catalogChanged, requester: pr.author, files: judged, withdrawn });
+  const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, otherBase: !intoDefaultBranch, catalogChanged, requester: pr.author, files: judged, withdrawn });
   await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
 }
 

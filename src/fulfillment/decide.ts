@@ -26,6 +26,8 @@ export interface PullRequestFacts {
   merged: boolean;
   /** From a fork: validated, never fulfilled, so never recorded. */
   fork: boolean;
+  /** Into the default branch; a pull request into another branch is validated, never fulfilled nor recorded. */
+  intoDefaultBranch: boolean;
   /** The requester. */
   author: string;
 }
@@ -60,7 +62,7 @@ export function decide(current: StatusRecord | null, input: DecideInput): Status
 
 function transition(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
   const { pullRequest: pr, request } = input;
-  if (pr.fork) return current;
+  if (pr.fork || !pr.intoDefaultBranch) return current;
   if (pr.state === "closed") {
     if (pr.merged || current === null || ENDED.has(current.status)) return current;
     return end(current, hasStarted(current) ? "aborted" : "cancelled");

@@ -37,6 +37,8 @@ export interface PullRequestInfo {
   state: "open" | "closed";
   merged: boolean;
   headSha: string;
+  /** The branch it would merge into. */
+  base: string;
   author: string;
   /** The head branch lives in another repository. */
   fork: boolean;
@@ -296,6 +298,7 @@ export class GitHubGateway {
       state: data.state === "closed" ? "closed" : "open",
       merged: data.merged,
       headSha: data.head.sha,
+      base: data.base.ref,
       author: data.user.login,
       fork: data.head.repo?.full_name.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
     };

@@ -118,7 +118,7 @@ const checks: Record<string, () => CheckRunContent> = {
       },
     ]),
   "check-fork-and-catalog-notes": () =>
-    validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }], [checkNote("catalog-changed"), checkNote("fork")]),
+    validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }], [checkNote("catalog-changed"), checkNote("fork"), checkNote("other-base")]),
 };
 
 const webApp: RequestFileView = {
@@ -145,10 +145,11 @@ const webApp: RequestFileView = {
 };
 
 const comments: Record<string, () => string> = {
-  "comment-item-valid": () => renderRequestComment({ fromFork: false, catalogChanged: false, requests: [webApp], withdrawn: [] }),
+  "comment-item-valid": () => renderRequestComment({ fromFork: false, otherBase: false, catalogChanged: false, requests: [webApp], withdrawn: [] }),
   "comment-bundle": () =>
     renderRequestComment({
       fromFork: false,
+      otherBase: false,
       catalogChanged: true,
       withdrawn: [{ file: "requests/product-team/old-starter.yaml", requestId: "req-0a1b2c3d4e5f", status: "cancelled" }],
       requests: [
@@ -176,6 +177,7 @@ const comments: Record<string, () => string> = {
   "comment-awaiting-approval": () =>
     renderRequestComment({
       fromFork: false,
+      otherBase: false,
       catalogChanged: false,
       withdrawn: [],
       requests: [
@@ -220,6 +222,7 @@ const comments: Record<string, () => string> = {
   "comment-invalid": () =>
     renderRequestComment({
       fromFork: true,
+      otherBase: true,
       catalogChanged: false,
       withdrawn: [],
       requests: [
@@ -248,6 +251,7 @@ const comments: Record<string, () => string> = {
   "comment-hostile-values": () =>
     renderRequestComment({
       fromFork: false,
+      otherBase: false,
       catalogChanged: false,
       withdrawn: [],
       requests: [
@@ -393,6 +397,7 @@ describe("texts within GitHub's limits", () => {
     const parameters = Array.from({ length: 2_000 }, (_, i) => ({ name: `p${i}`, value: "v".repeat(500), defaulted: false }));
     const body = renderRequestComment({
       fromFork: false,
+      otherBase: false,
       catalogChanged: false,
       withdrawn: [],
       requests: Array.from({ length: 40 }, (_, i) => ({ ...webApp, file: `requests/product-team/app-${i}.yaml`, parameters, diagnostics: many(300, `requests/product-team/app-${i}.yaml`) })),

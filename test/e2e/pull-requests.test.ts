@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gitBlobSha } from "../../src/app/status-writer.js";
-import { openPullRequest } from "../sim/index.js";
+import { commitFiles, openPullRequest } from "../sim/index.js";
 import { until } from "./github-world.js";
 import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
@@ -90,6 +90,17 @@ describe("a request pull request", () => {
     expect(check.output.summary).toContain("comes from a fork");
     const body = await commentSaying(pull.number, "comes from a fork");
     expect(body).toContain("never fulfils them");
+    await quiet();
+    expect(recordOn(idOf(path, pull.number))).toBeUndefined();
+  });
+
+  it("validates a pull request into another branch than the default one but never records it, and says why", async () => {
+    commitFiles(world().sim, world().repo, "release-1", { "docs/release.md": "# release 1\n" }, { from: "main", push: false });
+    const path = "requests/product-team/into-release.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "order-into-release", base: "release-1", title: "Order on a release branch", files: { [path]: CACHE("into-release") } });
+    const check = await checkTitled(pull.head.sha, "1 valid request");
+    expect(check.output.summary).toContain("does not merge into the default branch");
+    await commentSaying(pull.number, "change its base branch to order");
     await quiet();
     expect(recordOn(idOf(path, pull.number))).toBeUndefined();
   });

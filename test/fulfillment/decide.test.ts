@@ -46,7 +46,7 @@ function assess(path: string, sha: string, body = text(path)): RequestAssessment
   return assessed!;
 }
 
-const open: PullRequestFacts = { number: 7, state: "open", merged: false, fork: false, author: "dev-user" };
+const open: PullRequestFacts = { number: 7, state: "open", merged: false, fork: false, intoDefaultBranch: true, author: "dev-user" };
 const closed: PullRequestFacts = { ...open, state: "closed" };
 const merged: PullRequestFacts = { ...open, state: "closed", merged: true };
 const notApproved: ApprovalState = { approved: false, notCounted: [] };
@@ -150,7 +150,8 @@ describe("a request's first record", () => {
     expect(decide(null, input(invalid, T0))).toBeNull();
   });
 
-  it("is never made for a pull request from a fork", () => {
+  it("is never made for a pull request from a fork, nor for one into another branch than the default one", () => {
+    expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, intoDefaultBranch: false } }))).toBeNull();
     expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, fork: true } }))).toBeNull();
     expect(decide(null, input(assess(DB, SHA1), T0, { pullRequest: { ...open, fork: true }, approval: approvedByDba }))).toBeNull();
   });

@@ -21,6 +21,8 @@ export type RequestKind = "CatalogItem" | "CatalogBundle" | "UpdateItem" | "Upda
 export interface RequestCommentView {
   /** The pull request comes from a fork: its requests are validated, never fulfilled. */
   fromFork: boolean;
+  /** The pull request merges into another branch than the default one: validated, never fulfilled. */
+  otherBase: boolean;
   /** The pull request also changes `catalog/`, which validation does not use. */
   catalogChanged: boolean;
   requests: RequestFileView[];
@@ -102,6 +104,7 @@ interface CommentContext {
   requestCount: number;
   withdrawn: WithdrawnView[];
   fromFork: boolean;
+  otherBase: boolean;
   catalogChanged: boolean;
   requests: Array<{
     file: string;
@@ -132,6 +135,7 @@ export function renderRequestComment(view: RequestCommentView): string {
     requestCount: view.requests.length,
     withdrawn: view.withdrawn,
     fromFork: view.fromFork,
+    otherBase: view.otherBase,
     catalogChanged: view.catalogChanged,
     requests: view.requests.map((r) => {
       const errors = errorCount(r.diagnostics);

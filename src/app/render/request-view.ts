@@ -26,6 +26,7 @@ export function approvalView(a: RequestAssessment, state: ApprovalState | null, 
 export interface CommentInput {
   catalog: Catalog;
   fromFork: boolean;
+  otherBase: boolean;
   catalogChanged: boolean;
   requester: string;
   files: ReadonlyArray<{ assessment: RequestAssessment; record: StatusRecord | null; approval: ApprovalView | null; diagnostics: Diagnostic[] }>;
@@ -36,6 +37,7 @@ export interface CommentInput {
 export function requestCommentView(input: CommentInput): RequestCommentView {
   return {
     fromFork: input.fromFork,
+    otherBase: input.otherBase,
     catalogChanged: input.catalogChanged,
     requests: input.files.map((f) => fileView(input, f)),
     withdrawn: input.withdrawn.map((r) => ({ file: r.request_path, requestId: r.request_id, status: r.status })),

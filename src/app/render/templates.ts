@@ -10,6 +10,7 @@ export const CHECK_NOTES = {
   "catalog-changed":
     "This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.",
   fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
+  "other-base": "This pull request does not merge into the default branch: it is validated, but pao fulfils only requests on their way into the default branch.",
 } as const;
 
 /**
@@ -93,6 +94,11 @@ export const REQUEST_COMMENT = `${STICKY_MARKER}
 
 > [!WARNING]
 > This pull request comes from a fork. pao validates its requests but never fulfils them: to order, open the pull request from a branch of this repository.
+{{/if}}
+{{#if otherBase}}
+
+> [!WARNING]
+> This pull request does not merge into the default branch. pao validates its requests but fulfils only requests on their way into the default branch: change its base branch to order.
 {{/if}}
 {{#if catalogChanged}}
 
