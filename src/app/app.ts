@@ -1,13 +1,14 @@
 /**
  * The Probot app: unpacks webhook events for PAO_REPOSITORY, queues the work, and returns at once so GitHub gets
- * its answer within a second. Every pull request event, whatever its action, leads to the same work: bring that
- * pull request up to date with GitHub's present state (pull-request.ts). Work for one pull request runs one task at
+ * its answer within a second. Every pull request event, whatever its action, and "Re-run" on pao's check lead to the
+ * same work: bring that pull request up to date with GitHub's present state (pull-request.ts). Work for one pull request runs one task at
  * a time, and an event that arrives while the same work already waits to start adds nothing, so a burst of
  * redeliveries costs one pass. Events the app caused itself (its comments, its check runs) are ignored.
  */
 import type { Probot } from "probot";
 import type { GitHubSource } from "../repo/github-source.js";
 import { reconcilePullRequest, type PullRequestDeps } from "./pull-request.js";
+import { CHECK_NAME } from "./render/check-run.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface AppDeps extends Omit<PullRequestDeps, "source"> {
@@ -46,6 +47,13 @@ export function createPaoApp(deps: AppDeps) {
     app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
       if (!ours(context.payload.repository.full_name) || context.payload.sender.login === deps.botLogin) return;
       schedule(context.payload.pull_request.number);
+    });
+
+    // "Re-run" on pao's check: do the pull request's work again (after GitHub or pao had a bad moment).
+    app.on("check_run.rerequested", async (context) => {
+      const run = context.payload.check_run;
+      if (!ours(context.payload.repository.full_name) || run.name !== CHECK_NAME || `${run.app?.slug ?? ""}[bot]` !== deps.botLogin) return;
+      for (const pull of run.pull_requests) schedule(pull.number);
     });
   };
 }

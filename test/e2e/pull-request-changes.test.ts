@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { gitBlobSha, recordPath } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
-import { closePullRequest, commitFiles, openPullRequest, pushToPullRequest, reopenPullRequest, submitReview } from "../sim/index.js";
+import { closePullRequest, commitFiles, openPullRequest, pushToPullRequest, reopenPullRequest, rerequestCheckRun, submitReview } from "../sim/index.js";
 import { until } from "./github-world.js";
 import { CACHE, ORDERS_DB, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
@@ -83,10 +83,11 @@ describe("changes and closing", () => {
     expect(recordOn(id)).toMatchObject({ status: "in_progress", request_sha: gitBlobSha(edited) });
   });
 
-  it("says so in the check when a record cannot be written, and records it at the next event", async () => {
+  it("says so in the check when a record cannot be written, and records it at the next event, such as a re-run of the check", async () => {
     const path = "requests/product-team/unlucky.yaml";
-    // The status branch cannot be moved for now (GitHub refuses the ref update).
+    // The status branch can be neither moved nor created for now: GitHub refuses the ref updates.
     world().sim.fault({ match: "git/update-ref", status: 403 });
+    world().sim.fault({ match: "git/create-ref", status: 403 });
     let pull: ReturnType<typeof openPullRequest>;
     try {
       pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "unlucky", title: "Order a cache", files: { [path]: CACHE("unlucky") } });
@@ -96,8 +97,11 @@ describe("changes and closing", () => {
     } finally {
       world().sim.clearFaults();
     }
-    pushToPullRequest(world().sim, world().repo, pull.number, { files: { "docs/unlucky.md": "# retry\n" } });
-    await until(() => recordOn(idOf(path, pull.number)), "the record at the next event");
+    // "Re-run" on the check is such an event.
+    const [failed] = await checkRuns(pull.head.sha);
+    rerequestCheckRun(world().sim, world().repo, Number(failed!.id), { user: "dev-user" });
+    await until(() => recordOn(idOf(path, pull.number)), "the record after the re-run");
+    await checkTitled(pull.head.sha, "1 valid request");
   });
 });
 

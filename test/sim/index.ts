@@ -18,4 +18,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 export { Simulator } from "./simulator.js";
 export * from "./repo-state.js";
 export { openPullRequest, pushToPullRequest, submitReview, commentOnPullRequest, editComment, closePullRequest, reopenPullRequest, mergePullRequest, closeIssue } from "./groups/conversation.js";
-export { completeRun, startRun, requestCheckRunAction } from "./groups/actions.js";
+export { completeRun, startRun, requestCheckRunAction, rerequestCheckRun } from "./groups/actions.js";

@@ -307,6 +307,9 @@ function appJson(sim: Simulator, example: unknown): Json {
     html_url: `${sim.origin}/apps/${sim.app.slug}`,
     permissions: { actions: "write", checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" },
     events: ["check_run", "issue_comment", "issues", "pull_request", "pull_request_review", "push", "workflow_run"],
+    // Some of GitHub's own examples write these as "2018-04-25 20:42:10", which its schema refuses.
+    created_at: "2024-01-01T00:00:00Z",
+    updated_at: "2024-01-01T00:00:00Z",
   };
 }
 
@@ -637,14 +640,32 @@ export function addArtifact(sim: Simulator, repo: SimRepo, runId: number, name: 
 
 /** A user clicks one of the check run's action buttons: the check_run requested_action webhook. */
 export function requestCheckRunAction(sim: Simulator, repo: SimRepo, checkRunId: number, options: { user: string; identifier: string }): void {
-  const checkRun = repo.checkRuns.get(checkRunId);
-  if (!checkRun) throw new Error(`no check run ${checkRunId} in ${repo.fullName}`);
+  const checkRun = checkRunOf(repo, checkRunId);
   if (!checkRun.actions.some((a) => a["identifier"] === options.identifier)) {
     throw new Error(`check run ${checkRunId} has no action ${JSON.stringify(options.identifier)} (it has ${checkRun.actions.map((a) => JSON.stringify(a["identifier"])).join(", ") || "none"})`);
   }
-  const payload = examplePayload("check_run", "requested_action");
+  const payload = checkRunPayload(sim, repo, checkRun, "requested_action", options.user);
+  payload["requested_action"] = { identifier: options.identifier };
+  sim.webhooks.emit("check_run", payload);
+}
+
+/** A user clicks "Re-run" on the check run of the app that made it: the check_run rerequested webhook, to that app. */
+export function rerequestCheckRun(sim: Simulator, repo: SimRepo, checkRunId: number, options: { user: string }): void {
+  sim.webhooks.emit("check_run", checkRunPayload(sim, repo, checkRunOf(repo, checkRunId), "rerequested", options.user));
+}
+
+function checkRunOf(repo: SimRepo, checkRunId: number): SimCheckRun {
+  const checkRun = repo.checkRuns.get(checkRunId);
+  if (!checkRun) throw new Error(`no check run ${checkRunId} in ${repo.fullName}`);
+  return checkRun;
+}
+
+/** A check_run webhook payload on GitHub's example of that action, with the run as the REST API shows it. */
+function checkRunPayload(sim: Simulator, repo: SimRepo, checkRun: SimCheckRun, action: "requested_action" | "rerequested", user: string): Json {
+  const payload = examplePayload("check_run", action);
   delete payload["organization"];
   delete payload["enterprise"];
+  delete payload["requested_action"];
   const example = isObject(payload["check_run"]) ? payload["check_run"] : {};
   const exampleSuite = isObject(example["check_suite"]) ? example["check_suite"] : {};
   const rest = checkRunJson(sim, repo, checkRun);
@@ -673,9 +694,8 @@ export function requestCheckRunAction(sim: Simulator, repo: SimRepo, checkRunId:
       updated_at: sim.now(),
     },
   };
-  payload["requested_action"] = { identifier: options.identifier };
-  Object.assign(payload, envelopeOf(sim, repo, options.user));
-  sim.webhooks.emit("check_run", payload);
+  Object.assign(payload, envelopeOf(sim, repo, user));
+  return payload;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
