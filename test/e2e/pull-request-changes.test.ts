@@ -191,6 +191,23 @@ describe("idempotence", () => {
     expect(delivered.every((d) => d.status === 200)).toBe(true);
   });
 
+  it("writes nothing to GitHub for an event that changes nothing", async () => {
+    const path = "requests/product-team/nothing-new.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "nothing-new", title: "Order a cache", files: { [path]: CACHE("nothing-new") } });
+    await until(() => recordOn(idOf(path, pull.number)), "the record");
+    await commentSaying(pull.number, idOf(path, pull.number));
+    await quiet();
+    const opened = world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && (d.payload["pull_request"] as { number: number }).number === pull.number)!;
+    const before = world().sim.calls.length;
+    world().sim.webhooks.emit("pull_request", structuredClone(opened.payload));
+    await quiet();
+    const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
+    // It read the pull request again...
+    expect(after.map((c) => c.operationId)).toContain("pulls/get");
+    // ...and wrote no record, no check run and no comment.
+    expect(after.filter((c) => c.method !== "GET").map((c) => c.operationId)).toEqual([]);
+  });
+
   it("ignores the events its own commits and comments cause", async () => {
     const own = "requests/product-team/own-events.yaml";
     const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "own-events", title: "Order a cache", files: { [own]: CACHE("own-events") } });
