@@ -7,11 +7,13 @@
  *
  *   (none) ── valid ──▶ awaiting_approval ⇄ submitted        (approval given, or voided by a change)
  *      any of these ── invalid change ──▶ validating ── valid change ──▶ awaiting_approval | submitted
- *      any of these ── pull request closed ──▶ cancelled ── reopened ──▶ as if new, created_at kept
- *   in_progress ── pull request closed ──▶ aborted
+ *      any of these ── closed unmerged, or file taken out ──▶ cancelled ── reopened ──▶ as if new, created_at kept
+ *   in_progress ── pull request closed unmerged ──▶ aborted
  *
+ * `validating` is a request whose latest content does not validate: it waits for a fix and is not fulfilled.
  * Once fulfilment has started, the request content is fixed: a change is refused (see `changeRefusal`) and the
- * record is left as it is.
+ * record is left as it is. A merged pull request leaves its records to fulfilment; forks and pull requests into
+ * another branch than the default one get none.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Diagnostic } from "../diagnostics.js";

@@ -1,5 +1,6 @@
 /**
- * A request's first status record, made from what validation and planning found. Pure: the time is given, the
+ * A request's status record before fulfilment, made from what validation and planning found (and the approval
+ * judged): `submitted`, or `awaiting_approval` while an approval it needs is missing. Pure: the time is given, the
  * request id is derived, so the same event always yields the same record.
  */
 import { KINDS } from "../catalog/kinds.js";
