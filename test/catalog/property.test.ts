@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { DIAGNOSTIC_CODES } from "../../src/diagnostic-codes.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { CatalogLoader, loadCatalog, type SourceFile } from "../../src/catalog/load.js";
-import { applyText, parseQuietly, paths, type Path, type TextMutation, textMutation } from "../helpers/text-mutations.js";
+import { applyStructured, applyText, parseQuietly, structuredMutations, type StructuredMutation, type TextMutation, textMutation } from "../helpers/yaml-mutations.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const SEED = 20250816;
@@ -95,56 +95,9 @@ const keyName = fc.oneof(
   fc.constantFrom("kind", "name", "version", "type", "fields", "actions", "template", "depends_on", "oneof", "regexp", "default", "conditional", "inputs", "workflow_dispatch", "constructor", "toString", "hasOwnProperty", "valueOf", "0", "__proto__"),
 );
 
-type StructuredMutation =
-  | { op: "drop"; pick: number }
-  | { op: "retype"; pick: number; value: unknown }
-  | { op: "rename"; pick: number; key: string }
-  | { op: "add"; pick: number; key: string; value: unknown };
+const structuredMutation = structuredMutations(keyName, jsonValue);
 
-const structuredMutation: fc.Arbitrary<StructuredMutation> = fc.oneof(
-  fc.record({ op: fc.constant("drop" as const), pick: fc.nat() }),
-  fc.record({ op: fc.constant("retype" as const), pick: fc.nat(), value: jsonValue }),
-  fc.record({ op: fc.constant("rename" as const), pick: fc.nat(), key: keyName }),
-  fc.record({ op: fc.constant("add" as const), pick: fc.nat(), key: keyName, value: jsonValue }),
-);
 
-function parentOf(root: unknown, path: Path): unknown {
-  let v = root;
-  for (const p of path.slice(0, -1)) v = (v as Record<string | number, unknown>)[p];
-  return v;
-}
-
-function applyStructured(root: unknown, m: StructuredMutation): unknown {
-  const { entries, containers } = paths(root);
-  if (m.op === "add") {
-    if (containers.length === 0) return root;
-    const path = containers[m.pick % containers.length]!;
-    let target = root;
-    for (const p of path) target = (target as Record<string | number, unknown>)[p];
-    // A copy: fast-check hands out the same constant object to many runs, and later mutations must not touch it.
-    if (Array.isArray(target)) target.push(structuredClone(m.value));
-    else Object.defineProperty(target, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
-    return root;
-  }
-  if (entries.length === 0) return m.op === "retype" ? structuredClone(m.value) : root;
-  const path = entries[m.pick % entries.length]!;
-  const parent = parentOf(root, path) as Record<string | number, unknown> | unknown[];
-  const last = path[path.length - 1]!;
-  if (m.op === "drop") {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete (parent as Record<string, unknown>)[last];
-  } else if (m.op === "retype") {
-    (parent as Record<string | number, unknown>)[last] = structuredClone(m.value);
-  } else if (!Array.isArray(parent) && m.key !== last) {
-    // Rename, keeping the key's place among its siblings.
-    const entriesOfParent = Object.entries(parent as Record<string, unknown>);
-    for (const key of Object.keys(parent as Record<string, unknown>)) delete (parent as Record<string, unknown>)[key];
-    for (const [k, v] of entriesOfParent) {
-      Object.defineProperty(parent, k === last ? m.key : k, { value: v, enumerable: true, writable: true, configurable: true });
-    }
-  }
-  return root;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 

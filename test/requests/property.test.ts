@@ -18,7 +18,7 @@ import type { Diagnostic } from "../../src/diagnostics.js";
 import { readTree } from "../../src/repo/fs-files.js";
 import { validateRequestFile, type RequestValidation } from "../../src/requests/validate.js";
 import { REPO_ROOT } from "../helpers/repo-copy.js";
-import { applyText, HOSTILE, hostileString, isObject, parseQuietly, paths, type Path, textMutation } from "../helpers/text-mutations.js";
+import { applyStructured, applyText, at, type Data, HOSTILE, hostileString, isObject, parseQuietly, paths, structuredMutations, textMutation, withKey } from "../helpers/yaml-mutations.js";
 
 const SEED = 20250816;
 const AUTHOR = "dev-user";
@@ -99,19 +99,12 @@ function expectNoPollution(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Structured mutations: parse, change the data, stringify back
 
-type Data = Record<string, unknown>;
 
 /** n nested collections around a value, alternating mappings and lists. */
 function nested(n: number, leaf: unknown = "x"): unknown {
   let v = leaf;
   for (let i = 0; i < n; i++) v = i % 2 === 0 ? { k: v } : [v];
   return v;
-}
-
-/** A mapping with an own key such as `__proto__`, as JSON.parse would build it (an assignment would set the prototype). */
-function withKey(key: string, value: unknown, into: Data = {}): Data {
-  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
-  return into;
 }
 
 const PROTO_KEYS = ["__proto__", "constructor", "prototype"] as const;
@@ -143,52 +136,8 @@ const keyName = fc.oneof(
   fc.constantFrom(...SHAPES, "version", "parameters", "bundle_parameters", "item_selections", "required_items", "optional_items", "enabled", "target", "requester", "user_id", "team", "app_name", "environment", "database_name", "toString", "hasOwnProperty", "valueOf", "0", ...PROTO_KEYS),
 );
 
-type StructuredMutation =
-  | { op: "drop"; pick: number }
-  | { op: "retype"; pick: number; value: unknown }
-  | { op: "rename"; pick: number; key: string }
-  | { op: "add"; pick: number; key: string; value: unknown };
+const structuredMutation = structuredMutations(keyName, jsonValue);
 
-const structuredMutation: fc.Arbitrary<StructuredMutation> = fc.oneof(
-  fc.record({ op: fc.constant("drop" as const), pick: fc.nat() }),
-  fc.record({ op: fc.constant("retype" as const), pick: fc.nat(), value: jsonValue }),
-  fc.record({ op: fc.constant("rename" as const), pick: fc.nat(), key: keyName }),
-  fc.record({ op: fc.constant("add" as const), pick: fc.nat(), key: keyName, value: jsonValue }),
-);
-
-function at(root: unknown, path: Path): unknown {
-  let v = root;
-  for (const p of path) v = (v as Record<string | number, unknown>)[p];
-  return v;
-}
-
-function applyStructured(root: unknown, m: StructuredMutation): unknown {
-  const { entries, containers } = paths(root);
-  if (m.op === "add") {
-    if (containers.length === 0) return root;
-    const target = at(root, containers[m.pick % containers.length]!);
-    // A copy: fast-check hands out the same constant object to many runs, and later mutations must not touch it.
-    if (Array.isArray(target)) target.push(structuredClone(m.value));
-    else withKey(m.key, structuredClone(m.value), target as Data);
-    return root;
-  }
-  if (entries.length === 0) return m.op === "retype" ? structuredClone(m.value) : root;
-  const path = entries[m.pick % entries.length]!;
-  const parent = at(root, path.slice(0, -1)) as Record<string | number, unknown> | unknown[];
-  const last = path[path.length - 1]!;
-  if (m.op === "drop") {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete (parent as Data)[last];
-  } else if (m.op === "retype") {
-    (parent as Record<string | number, unknown>)[last] = structuredClone(m.value);
-  } else if (!Array.isArray(parent) && m.key !== last) {
-    // Rename, keeping the key's place among its siblings.
-    const entriesOfParent = Object.entries(parent as Data);
-    for (const key of Object.keys(parent as Data)) delete (parent as Data)[key];
-    for (const [k, v] of entriesOfParent) withKey(k === last ? m.key : k, v, parent as Data);
-  }
-  return root;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Breaking mutations: each one certainly makes the request invalid, so validation must report an error.

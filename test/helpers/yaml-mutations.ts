@@ -1,8 +1,9 @@
 /**
- * Damage to YAML text, the way a person editing by hand or a hostile user could do it: lines deleted, duplicated,
- * swapped or re-indented, the text truncated or cut, stray YAML tokens and bytes inserted, and values replaced by odd
- * scalars and hostile strings (templates, workflow expressions, shell, prototype keys). Shared by the property tests,
- * which apply a few of these to a valid example file and check that the result is still handled cleanly.
+ * Damage to YAML files, the way a person editing by hand or a hostile user could do it. To the text: lines deleted,
+ * duplicated, swapped or re-indented, the text truncated or cut, stray YAML tokens and bytes inserted, and values
+ * replaced by odd scalars and hostile strings (templates, workflow expressions, shell, prototype keys). To the data:
+ * entries dropped, retyped, renamed or added. Shared by the property tests, which apply a few of these to a valid
+ * example file and check that the result is still handled cleanly.
  */
 import fc from "fast-check";
 import { parse } from "yaml";
@@ -167,3 +168,64 @@ export function paths(value: unknown, prefix: Path = [], out: { entries: Path[];
   }
   return out;
 }
+
+export type Data = Record<string, unknown>;
+
+/** A mapping with an own key such as `__proto__`, as JSON.parse would build it (an assignment would set the prototype). */
+export function withKey(key: string, value: unknown, into: Data = {}): Data {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  return into;
+}
+
+/** The value at a path. */
+export function at(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const p of path) v = (v as Record<string | number, unknown>)[p];
+  return v;
+}
+
+export type StructuredMutation =
+  | { op: "drop"; pick: number }
+  | { op: "retype"; pick: number; value: unknown }
+  | { op: "rename"; pick: number; key: string }
+  | { op: "add"; pick: number; key: string; value: unknown };
+
+/** Drop, retype or rename an entry, or add one, with the key names and values a test finds telling. */
+export function structuredMutations(keyName: fc.Arbitrary<string>, jsonValue: fc.Arbitrary<unknown>): fc.Arbitrary<StructuredMutation> {
+  return fc.oneof(
+    fc.record({ op: fc.constant("drop" as const), pick: fc.nat() }),
+    fc.record({ op: fc.constant("retype" as const), pick: fc.nat(), value: jsonValue }),
+    fc.record({ op: fc.constant("rename" as const), pick: fc.nat(), key: keyName }),
+    fc.record({ op: fc.constant("add" as const), pick: fc.nat(), key: keyName, value: jsonValue }),
+  );
+}
+
+/** Applies a structured mutation in place (the root itself when it is replaced), picking the entry by `pick`. */
+export function applyStructured(root: unknown, m: StructuredMutation): unknown {
+  const { entries, containers } = paths(root);
+  if (m.op === "add") {
+    if (containers.length === 0) return root;
+    const target = at(root, containers[m.pick % containers.length]!);
+    // A copy: fast-check hands out the same constant object to many runs, and later mutations must not touch it.
+    if (Array.isArray(target)) target.push(structuredClone(m.value));
+    else withKey(m.key, structuredClone(m.value), target as Record<string, unknown>);
+    return root;
+  }
+  if (entries.length === 0) return m.op === "retype" ? structuredClone(m.value) : root;
+  const path = entries[m.pick % entries.length]!;
+  const parent = at(root, path.slice(0, -1)) as Record<string | number, unknown> | unknown[];
+  const last = path[path.length - 1]!;
+  if (m.op === "drop") {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete (parent as Record<string, unknown>)[last];
+  } else if (m.op === "retype") {
+    (parent as Record<string | number, unknown>)[last] = structuredClone(m.value);
+  } else if (!Array.isArray(parent) && m.key !== last) {
+    // Rename, keeping the key's place among its siblings.
+    const entriesOfParent = Object.entries(parent as Record<string, unknown>);
+    for (const key of Object.keys(parent as Record<string, unknown>)) delete (parent as Record<string, unknown>)[key];
+    for (const [k, v] of entriesOfParent) withKey(k === last ? m.key : k, v, parent as Record<string, unknown>);
+  }
+  return root;
+}
+
