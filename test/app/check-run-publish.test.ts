@@ -3,30 +3,16 @@
  * so publishing must never send the same annotations twice, must start a new run when they change, and must not
  * write at all when the run already says the same.
  */
-import { Octokit } from "octokit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GitHubGateway, type CheckRunContent } from "../../src/github/gateway.js";
-import { commitFiles, createRepository, startSimulator, type Simulator } from "../sim/index.js";
+import { describe, expect, it } from "vitest";
+import type { CheckRunContent } from "../../src/github/gateway.js";
+import { commitFiles } from "../sim/index.js";
+import { useGatewaySimulator } from "../helpers/gateway-sim.js";
 
-let sim: Simulator;
-let counter = 0;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-afterEach(() => {
-  expect(sim.violations).toEqual([]);
-});
+const { sim: current, world: repository } = useGatewaySimulator();
 
 function world() {
-  const repo = createRepository(sim, { owner: "acme", name: `checks-${++counter}`, files: { "README.md": "# x\n" } });
-  const head = commitFiles(sim, repo, "main", { "requests/a.yaml": "catalog_item: x\n" }, { push: false });
-  const { token } = sim.issueInstallationToken(repo.installationId);
-  const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
-  const gateway = new GitHubGateway(octokit, repo.owner, repo.name, sim.app.id);
+  const { repo, octokit, gateway } = repository({ files: { "README.md": "# x\n" } });
+  const head = commitFiles(current(), repo, "main", { "requests/a.yaml": "catalog_item: x\n" }, { push: false });
   const runs = async () => (await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.name, ref: head })).data.check_runs;
   const annotationsOf = async (id: number) =>
     (await octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", { owner: repo.owner, repo: repo.name, check_run_id: id, per_page: 100 })).data;
@@ -41,7 +27,7 @@ const check = (summary: string, lines: number[], conclusion?: CheckRunContent["c
   ...(conclusion ? { conclusion } : {}),
   annotations: lines.map(annotation),
 });
-const writes = () => sim.calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").length;
+const writes = () => current().calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").length;
 
 describe("publishing the check run", () => {
   it("updates the text in place without sending the annotations again", async () => {
@@ -77,7 +63,7 @@ describe("publishing the check run", () => {
     const lines = Array.from({ length: 120 }, (_, i) => i + 1);
     const id = await gateway.publishCheckRun(head, check("many", lines, "failure"));
     expect((await runs()).find((r) => r.id === id)!.output.annotations_count).toBe(120);
-    const all = sim.calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").slice(-3);
+    const all = current().calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").slice(-3);
     expect(all.map((c) => c.operationId)).toEqual(["checks/create", "checks/update", "checks/update"]);
   });
 });

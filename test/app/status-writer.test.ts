@@ -1,40 +1,22 @@
 /** Status records reach the status branch as GitHub sees it: one commit per batch, compare-and-swap, nothing lost. */
-import { Octokit } from "octokit";
 import { parse } from "yaml";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StatusWriter, gitBlobSha, recordPath, recordText } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
-import { GitHubGateway } from "../../src/github/gateway.js";
-import { commitFiles, createRepository, startSimulator, type Simulator } from "../sim/index.js";
+import type { GitHubGateway } from "../../src/github/gateway.js";
+import { commitFiles } from "../sim/index.js";
 import type { SimRepo } from "../sim/state.js";
+import { useGatewaySimulator } from "../helpers/gateway-sim.js";
 import { FAILED } from "../helpers/status-fixtures.js";
 
-let sim: Simulator;
-let counter = 0;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-afterEach(() => {
-  expect(sim.violations).toEqual([]);
-});
-
-function world(): { repo: SimRepo; gateway: GitHubGateway } {
-  const repo = createRepository(sim, { owner: "acme", name: `catalog-${++counter}` });
-  const { token } = sim.issueInstallationToken(repo.installationId);
-  const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
-  return { repo, gateway: new GitHubGateway(octokit, repo.owner, repo.name) };
-}
+const { sim: current, world } = useGatewaySimulator();
 
 const record = (id: string, status: "submitted" | "failed" = "submitted") => StatusRecord.parse({ ...FAILED, request_id: id, status });
 const fileOn = (repo: SimRepo, branch: string, path: string) => {
   const head = repo.refs.get(`heads/${branch}`);
   return head ? repo.store.fileAt(head, path)?.content.toString("utf8") : undefined;
 };
-const creates = () => sim.calls.filter((c) => c.operationId === "git/create-commit").length;
+const creates = () => current().calls.filter((c) => c.operationId === "git/create-commit").length;
 
 describe("the status writer", () => {
   it("creates the status branch with a root commit when it is missing, holding a record that validates", async () => {
@@ -81,11 +63,11 @@ describe("the status writer", () => {
     racing.commitFiles = async (branch, parent, files, message) => {
       if (!raced) {
         raced = true;
-        commitFiles(sim, repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
+        commitFiles(current(), repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
       }
       return gateway.commitFiles(branch, parent, files, message);
     };
-    const updates = () => sim.calls.filter((c) => c.operationId === "git/update-ref");
+    const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
     const before = updates().length;
     const sha = await new StatusWriter(racing, "pao-status").write(record("req-cccccccccccc", "failed"));
     expect(updates().slice(before).map((c) => c.status)).toEqual([422, 200]);
@@ -105,7 +87,7 @@ describe("the status writer", () => {
     racing.commitFiles = async (branch, parent, files, message) => {
       if (!raced) {
         raced = true;
-        commitFiles(sim, repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
+        commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
       }
       return gateway.commitFiles(branch, parent, files, message);
     };
@@ -122,7 +104,7 @@ describe("the status writer", () => {
 
   it("leaves a record that does not parse alone, and says so, while the other records of the batch go out", async () => {
     const { repo, gateway } = world();
-    commitFiles(sim, repo, "pao-status", { [recordPath("req-ffffffffffff")]: "status: [unclosed\n" }, { message: "hand edit" });
+    commitFiles(current(), repo, "pao-status", { [recordPath("req-ffffffffffff")]: "status: [unclosed\n" }, { message: "hand edit" });
     const writer = new StatusWriter(gateway, "pao-status");
     const [broken, fine] = await Promise.allSettled([
       writer.update("req-ffffffffffff", () => record("req-ffffffffffff")),
