@@ -1,0 +1,137 @@
+/**
+ * Request pull requests end to end, idempotence: the same end state whatever the order and number of the webhook
+ * deliveries, nothing written for an event that changes nothing, and no reaction to the events pao's own commits
+ * and comments cause.
+ */
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { StatusRecord } from "../../src/fulfillment/status-record.js";
+import { openPullRequest, pushToPullRequest, submitReview } from "../sim/index.js";
+import { until } from "./github-world.js";
+import { CACHE, ORDERS_DB, idOf, requestKit, useRequestWorld } from "./request-kit.js";
+
+const world = useRequestWorld();
+const { recordOn, checkRuns, stickyComments, commentSaying, quiet } = requestKit(world);
+
+/** A seeded shuffle (mulberry32), so a failing order can be replayed. */
+function shuffled(seed: number) {
+  return (count: number): number[] => {
+    let a = seed;
+    const random = () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const order = [...Array(count).keys()];
+    for (let i = count - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+}
+
+describe("idempotence", () => {
+  const path = "requests/data-team/twin-db.yaml";
+  const text = ORDERS_DB.replace("database_name: orders", "database_name: twin");
+  const changed = text.replace("allocated_storage: 100", "allocated_storage: 300");
+
+  /** Opens the pull request, pushes a change to the request, and the team's writer approves it. */
+  function story(branch: string): { number: number; head: string } {
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch, title: "Order a twin database", files: { [path]: text } });
+    const second = pushToPullRequest(world().sim, world().repo, pull.number, { files: { [path]: changed } });
+    submitReview(world().sim, world().repo, pull.number, { user: "reader", state: "APPROVED" });
+    submitReview(world().sim, world().repo, pull.number, { user: "platform-lead", state: "APPROVED" });
+    return { number: pull.number, head: second };
+  }
+
+  /** What a person sees of a pull request's requests, without what differs between two pull requests by design. */
+  async function endState(number: number, head: string) {
+    const id = idOf(path, number);
+    const record = await until(() => (recordOn(id)?.status === "submitted" ? recordOn(id) : undefined), `#${number} approved and submitted`, 30_000);
+    await quiet();
+    const status = world().repo.refs.get("heads/pao-status")!;
+    const recordsOfPull = world().repo.store
+      .readTree(status, { recursive: true })
+      .filter((e) => e.type === "blob" && e.path.startsWith("status/"))
+      .map((e) => parse(world().repo.store.getBlob(e.sha).content.toString("utf8")) as { pull_request: number })
+      .filter((r) => r.pull_request === number);
+    const comments = await stickyComments(number);
+    const runs = await checkRuns(head);
+    const { request_id, pull_request, created_at, updated_at, approval, ...rest } = StatusRecord.parse(record);
+    void request_id, void pull_request, void created_at, void updated_at;
+    return {
+      records: recordsOfPull.length,
+      record: { ...rest, approval: { ...approval, review_id: null, approved_at: null } },
+      comments: comments.map((c) => c.body!.replaceAll(id, "<request id>")),
+      checkRuns: runs.length,
+      check: runs[0]?.output.title,
+    };
+  }
+
+  it("reaches the same end state when every event is delivered three times in shuffled order", async () => {
+    const plain = story("twin-in-order");
+    const expected = await endState(plain.number, plain.head);
+    expect(expected).toMatchObject({ records: 1, checkRuns: 1, check: "1 valid request" });
+    expect(expected.comments).toHaveLength(1);
+
+    const hooks = world().sim.webhooks;
+    hooks.options = { copies: 3 };
+    hooks.holding = true;
+    let replay: ReturnType<typeof story>;
+    try {
+      replay = story("twin-shuffled");
+    } finally {
+      hooks.holding = false;
+    }
+    try {
+      await hooks.release(shuffled(20261122));
+    } finally {
+      hooks.options = {};
+    }
+    const actual = await endState(replay.number, replay.head);
+    expect(actual).toEqual(expected);
+    // Every event of the story reached pao three times and was answered.
+    const delivered = hooks.deliveries.filter((d) => (d.payload["pull_request"] as { number?: number } | undefined)?.number === replay.number);
+    expect(delivered.map((d) => d.action).sort()).toEqual(["opened", "submitted", "submitted", "synchronize"]);
+    expect(delivered.every((d) => d.status === 200)).toBe(true);
+  });
+
+  it("writes nothing to GitHub for an event that changes nothing", async () => {
+    const path = "requests/product-team/nothing-new.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "nothing-new", title: "Order a cache", files: { [path]: CACHE("nothing-new") } });
+    await until(() => recordOn(idOf(path, pull.number)), "the record");
+    await commentSaying(pull.number, idOf(path, pull.number));
+    await quiet();
+    const opened = world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && (d.payload["pull_request"] as { number: number }).number === pull.number)!;
+    const before = world().sim.calls.length;
+    world().sim.webhooks.emit("pull_request", structuredClone(opened.payload));
+    await quiet();
+    const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
+    // It read the pull request again...
+    expect(after.map((c) => c.operationId)).toContain("pulls/get");
+    // ...and wrote no record, no check run and no comment.
+    expect(after.filter((c) => c.method !== "GET").map((c) => c.operationId)).toEqual([]);
+  });
+
+  it("ignores the events its own commits and comments cause", async () => {
+    const own = "requests/product-team/own-events.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "own-events", title: "Order a cache", files: { [own]: CACHE("own-events") } });
+    await until(() => recordOn(idOf(own, pull.number)), "the record");
+    await commentSaying(pull.number, idOf(own, pull.number));
+    await quiet();
+    const bot = `${world().sim.app.slug}[bot]`;
+    const caused = world().sim.webhooks.deliveries.filter((d) => (d.payload["sender"] as { login?: string } | undefined)?.login === bot);
+    const kinds = new Set(caused.map((d) => `${d.event}.${d.action ?? ""}`));
+    expect(kinds).toContain("issue_comment.created");
+    expect(kinds).toContain("push.");
+
+    const before = world().sim.calls.length;
+    for (const d of caused) world().sim.webhooks.emit(d.event, structuredClone(d.payload));
+    await quiet();
+    const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
+    // A push to pao-status is read into the API's snapshot; nothing else is done, and nothing is written.
+    expect(after.map((c) => c.operationId).filter((op) => !["git/get-ref", "git/get-tree", "git/get-blob", "git/get-commit"].includes(op ?? ""))).toEqual([]);
+  });
+});
