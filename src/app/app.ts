@@ -3,7 +3,8 @@
  * its answer within a second. Every pull request event, whatever its action, and "Re-run" on pao's check lead to the
  * same work: bring that pull request up to date with GitHub's present state (pull-request.ts). Work for one pull request runs one task at
  * a time, and an event that arrives while the same work already waits to start adds nothing, so a burst of
- * redeliveries costs one pass. Events the app caused itself (its comments, its check runs) are ignored.
+ * redeliveries costs one pass; a pass whose record writes raced another writer (a second replica) is followed by one
+ * more, on fresh facts. Events the app caused itself (its comments, its check runs) are ignored.
  */
 import type { Probot } from "probot";
 import type { GitHubSource } from "../repo/github-source.js";
@@ -24,9 +25,10 @@ export function createPaoApp(deps: AppDeps) {
   const schedule = (number: number) => {
     if (waiting.has(number)) return;
     waiting.add(number);
-    void deps.queue.enqueue(`pull/${number}`, () => {
+    void deps.queue.enqueue(`pull/${number}`, async () => {
       waiting.delete(number);
-      return reconcilePullRequest(deps, number);
+      const { again } = await reconcilePullRequest(deps, number);
+      if (again) schedule(number);
     });
   };
 

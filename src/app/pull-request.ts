@@ -33,7 +33,11 @@ const isRequestFile = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.request
 /** A request's record after the write: the record (null: none), or why it could not be written. */
 type RecordOutcome = StatusRecord | null | Error;
 
-export async function reconcilePullRequest(deps: PullRequestDeps, number: number): Promise<void> {
+/**
+ * Returns `again` when a record write raced another writer (a second replica): the facts this pass decided from
+ * may be older than that writer's, so the pull request deserves another pass on fresh facts.
+ */
+export async function reconcilePullRequest(deps: PullRequestDeps, number: number): Promise<{ again: boolean }> {
   const { gateway } = deps;
   const pr = await gateway.pullRequest(number);
   const snapshot = deps.source.current();
@@ -53,7 +57,7 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
 
   const intoDefaultBranch = pr.base === snapshot.repository.branch;
   const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, intoDefaultBranch, author: pr.author };
-  const records = pr.fork || !intoDefaultBranch ? new Map<string, RecordOutcome>() : await recordRequests(deps, snapshot, facts, assessments, approvals);
+  const { records, raced } = pr.fork || !intoDefaultBranch ? { records: new Map<string, RecordOutcome>(), raced: false } : await recordRequests(deps, snapshot, facts, assessments, approvals);
   const { judged, withdrawn, takenOut } = judgeRequests(assessments, records, approvals, pr.author);
   const catalogChanged = changed.some((f) => f.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`));
   const notes = [
@@ -77,6 +81,7 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
   // A pull request that orders nothing gets no comment, unless it had one (its requests were taken out).
   const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, otherBase: !intoDefaultBranch, catalogChanged, requester: pr.author, files: judged, withdrawn });
   await upsertStickyComment(deps, number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
+  return { again: raced };
 }
 
 /**
@@ -121,27 +126,29 @@ async function recordRequests(
   pullRequest: PullRequestFacts,
   assessments: readonly RequestAssessment[],
   approvals: ReadonlyMap<string, ApprovalState>,
-): Promise<Map<string, RecordOutcome>> {
+): Promise<{ records: Map<string, RecordOutcome>; raced: boolean }> {
   const now = deps.now().toISOString();
   const requests = new Map<string, RequestAssessment | null>(assessments.map((a) => [a.requestId, a]));
   for (const record of snapshot.records.values()) {
     if (record.pull_request === pullRequest.number && !requests.has(record.request_id)) requests.set(record.request_id, null);
   }
   const records = new Map<string, RecordOutcome>();
+  let raced = false;
   // One request's failure (an unreadable record, GitHub failing) must not keep the others from being recorded.
   await Promise.all(
     [...requests].map(async ([id, request]) => {
       const approval = request ? (approvals.get(request.path) ?? null) : null;
       try {
-        const { record } = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now }));
-        records.set(id, record);
+        const written = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now }));
+        records.set(id, written.record);
+        raced ||= written.raced;
       } catch (error) {
         deps.log.warn({ err: error, requestId: id }, "pao: could not write a status record");
         records.set(id, error instanceof Error ? error : new Error(String(error)));
       }
     }),
   );
-  return records;
+  return { records, raced };
 }
 
 /** A request whose record could not be written this time: the check says so, and the next event tries again. */

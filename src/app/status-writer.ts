@@ -21,6 +21,11 @@ export interface WriteResult {
   record: StatusRecord | null;
   /** The commit that holds the change; null when nothing had changed. */
   commit: string | null;
+  /**
+   * Another writer moved the branch while this one wrote, so the update ran again on its records: whatever the
+   * caller decided from may be older than what that writer knew, and is worth looking at again.
+   */
+  raced: boolean;
 }
 
 export function recordPath(requestId: string): string {
@@ -110,7 +115,7 @@ export class StatusWriter {
           const after = entry.updates.reduce<StatusRecord | null>((record, update) => update(record) ?? record, before);
           const text = after === null ? null : recordText(after);
           if (text !== null && gitBlobSha(text) !== shas.get(path)) changed.set(path, text);
-          results.set(path, { record: after, commit: null });
+          results.set(path, { record: after, commit: null, raced: attempt > 1 });
         } catch (error) {
           results.set(path, error instanceof Error ? error : new Error(String(error)));
         }

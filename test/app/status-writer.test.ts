@@ -99,6 +99,7 @@ describe("the status writer", () => {
     // The update ran twice: on the record it first read, then on the other replica's.
     expect(seen.map((p) => p?.["replicas"])).toEqual([3, 9]);
     expect(result.record).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
+    expect(result.raced).toBe(true);
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
   });
 

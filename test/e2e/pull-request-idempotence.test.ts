@@ -115,6 +115,30 @@ describe("idempotence", () => {
     expect(after.filter((c) => c.method !== "GET").map((c) => c.operationId)).toEqual([]);
   });
 
+  it("takes another pass on fresh facts when a record write raced another writer", async () => {
+    const path = "requests/product-team/raced.yaml";
+    // Another replica moves (or creates) pao-status just as this one swaps it: GitHub refuses the first ref write.
+    world().sim.fault({ match: "git/update-ref", status: 422, times: 1 });
+    world().sim.fault({ match: "git/create-ref", status: 422, times: 1 });
+    const before = world().sim.calls.length;
+    try {
+      const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "raced", title: "Order a cache", files: { [path]: CACHE("raced") } });
+      await until(() => recordOn(idOf(path, pull.number)), "the record");
+      await quiet();
+      const calls = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
+      // Refused, then done on fresh state: 200 moving the branch, 201 creating it.
+      const refWrites = calls.filter((c) => c.operationId === "git/update-ref" || c.operationId === "git/create-ref").map((c) => c.status);
+      expect(refWrites).toHaveLength(2);
+      expect(refWrites[0]).toBe(422);
+      expect([200, 201]).toContain(refWrites[1]);
+      // One event, two passes: the second read the pull request again, and found nothing more to write.
+      expect(calls.filter((c) => c.operationId === "pulls/get")).toHaveLength(2);
+      expect(recordOn(idOf(path, pull.number))!.status).toBe("submitted");
+    } finally {
+      world().sim.clearFaults();
+    }
+  });
+
   it("ignores the events its own commits and comments cause", async () => {
     const own = "requests/product-team/own-events.yaml";
     const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "own-events", title: "Order a cache", files: { [own]: CACHE("own-events") } });
