@@ -4,6 +4,7 @@
  * decision. Step statuses come from the record when there is one, so the same comment becomes the live progress.
  */
 import type { Catalog } from "../../catalog/model.js";
+import type { ActionType } from "../../catalog/action-types.js";
 import { executorWorkflow } from "../../catalog/repo-config.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import type { ApprovalState } from "../../fulfillment/approval.js";
@@ -47,7 +48,10 @@ export function requestCommentView(input: CommentInput): RequestCommentView {
 function fileView(input: CommentInput, f: CommentInput["files"][number]): RequestFileView {
   const { assessment: a, record } = f;
   const request = a.validation.request;
+  // Once fulfilment has started, a change to the file is refused: the comment goes on showing what is fulfilled.
+  const fulfilling = record && hasStarted(record) && record.request_sha !== a.sha ? record : null;
   const steps = new Map(record?.fulfillment.steps.map((s) => [s.step_id, s.status]));
+  const planned = new Map(a.valid?.plan.steps.map((s) => [s.step_id, s]));
   return {
     file: a.path,
     requester: input.requester,
@@ -56,25 +60,38 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
           kind: request.definition.kind,
           name: request.definition.name,
           requestedVersion: request.requestedVersion ?? "latest",
-          resolvedVersion: request.definition.version,
+          resolvedVersion: fulfilling?.version ?? request.definition.version,
           requestId: record?.request_id ?? null,
           target: request.target ?? null,
         }
       : null,
-    parameters: request ? Object.entries(request.parameters).map(([name, value]) => ({ name, value, defaulted: !request.written.includes(name) })) : [],
-    plan: a.valid
+    parameters: fulfilling
+      ? Object.entries(fulfilling.parameters).map(([name, value]) => ({ name, value, defaulted: false }))
+      : request
+        ? Object.entries(request.parameters).map(([name, value]) => ({ name, value, defaulted: !request.written.includes(name) }))
+        : [],
+    plan: fulfilling
       ? {
-          executionMode: a.valid.plan.execution_mode,
-          steps: a.valid.plan.steps.map((s) => ({
-            id: s.step_id,
-            name: s.name,
-            type: s.type,
-            dependsOn: s.depends_on,
-            executor: executorWorkflow(s.action, input.catalog.config),
-            status: steps.get(s.step_id) ?? "pending",
-          })),
+          executionMode: fulfilling.fulfillment.execution_mode,
+          steps: fulfilling.fulfillment.steps.map((s) => {
+            const same = planned.get(s.step_id);
+            const action = same && same.name === s.name ? same.action : { type: s.type as ActionType, template: undefined };
+            return { id: s.step_id, name: s.name, type: s.type as ActionType, dependsOn: s.depends_on, executor: executorWorkflow(action, input.catalog.config), status: s.status };
+          }),
         }
-      : null,
+      : a.valid
+        ? {
+            executionMode: a.valid.plan.execution_mode,
+            steps: a.valid.plan.steps.map((s) => ({
+              id: s.step_id,
+              name: s.name,
+              type: s.type,
+              dependsOn: s.depends_on,
+              executor: executorWorkflow(s.action, input.catalog.config),
+              status: steps.get(s.step_id) ?? "pending",
+            })),
+          }
+        : null,
     approval: f.approval,
     status: record?.status ?? null,
     diagnostics: f.diagnostics,
