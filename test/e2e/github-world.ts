@@ -72,7 +72,7 @@ export async function startGitHubWorld(options: { env?: Record<string, string>; 
 }
 
 /** Polls until `check` returns something truthy, within a bounded time. */
-export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

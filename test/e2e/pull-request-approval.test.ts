@@ -9,7 +9,7 @@ import { until } from "./github-world.js";
 import { ORDERS_DB, DB_UPGRADE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
 const world = useRequestWorld();
-const { recordOn, checkRuns, commentSaying, checkTitled, quiet } = requestKit(world);
+const { recordOn, checkRuns, stickyComments, commentSaying, checkTitled, quiet } = requestKit(world);
 
 describe("approval", () => {
   it("waits for an approving review by a writer in the item's team, on the current content; a change voids it", async () => {
@@ -23,6 +23,7 @@ describe("approval", () => {
     expect(check.output.summary).toContain("someone other than `dev-user`, with write permission, in `acme/platform-data-team`");
     expect(recordOn(id)).toMatchObject({ status: "awaiting_approval", approval: { reason: "item", teams: ["acme/platform-data-team"], approved_by: null } });
     await commentSaying(pull.number, "⏳ Waiting for approval: the catalog item asks for approval");
+    const [sticky] = await stickyComments(pull.number);
 
     // A reader's approval and a writer's from outside the team do not count, and the check says why.
     submitReview(world().sim, world().repo, pull.number, { user: "reader", state: "APPROVED" });
@@ -41,6 +42,8 @@ describe("approval", () => {
     expect(recordOn(id)!.approval).toMatchObject({ approved_by: "platform-lead", review_id: review.id });
     check = await checkTitled(pull.head.sha, "1 valid request");
     expect(check.conclusion).toBe("success");
+    // Three reviews later the head still has its one check run, updated in place.
+    expect(await checkRuns(pull.head.sha)).toHaveLength(1);
     await commentSaying(pull.number, "✅ Approved by `platform-lead` on the current request content.");
 
     // A push that leaves the request file alone keeps the approval...
@@ -57,6 +60,15 @@ describe("approval", () => {
 
     submitReview(world().sim, world().repo, pull.number, { user: "platform-lead", state: "APPROVED" });
     await until(() => recordOn(id)?.status === "submitted", "the request approved again");
+    await commentSaying(pull.number, "✅ Approved by `platform-lead`");
+
+    // One sticky comment all along: created once, then edited in place, never deleted and made again.
+    const [last] = await stickyComments(pull.number);
+    expect(last!.id).toBe(sticky!.id);
+    const comments = world().sim.calls.filter((c) => c.path.includes(`/issues/${pull.number}/comments`) || c.operationId === "issues/delete-comment");
+    expect(comments.filter((c) => c.method === "POST")).toHaveLength(1);
+    expect(comments.filter((c) => c.method === "DELETE")).toHaveLength(0);
+    expect(world().sim.calls.filter((c) => c.operationId === "issues/update-comment" && c.path.endsWith(`/comments/${sticky!.id}`)).length).toBeGreaterThan(2);
   });
 
   it("does not count an approval it cannot confirm with GitHub, and says so; the next event counts it", async () => {

@@ -49,8 +49,9 @@ export function requestKit(current: () => GitHubWorld) {
     return file ? StatusRecord.parse(parse(file.content.toString("utf8"))) : undefined;
   }
 
+  /** Every `pao` check run of a commit, newest first (not only the latest, so a second run on one head shows). */
   async function checkRuns(sha: string) {
-    const { data } = await current().as("dev-user").request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: OWNER, repo: NAME, ref: sha });
+    const { data } = await current().as("dev-user").request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: OWNER, repo: NAME, ref: sha, filter: "all" });
     return data.check_runs.filter((c) => c.name === "pao");
   }
 

@@ -4,6 +4,7 @@
  * about. Errors fail it; a valid request waiting for approval keeps it in progress. The texts are the
  * templates of templates.ts; this module only works out what they show.
  */
+import type { DiagnosticCode } from "../../diagnostic-codes.js";
 import { errorCount, type Diagnostic } from "../../diagnostics.js";
 import type { CheckAnnotation, CheckRunContent } from "../../github/gateway.js";
 import { compileMarkdown } from "./markdown.js";
@@ -13,6 +14,12 @@ import { fitGitHubText } from "./markdown.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
 
 export const CHECK_NAME = "pao";
+
+/**
+ * Problems of pao's own rather than of a line of the file: listed in the summary, never annotated. Annotations stay
+ * on a run for good, so one that came and went (GitHub failing for a moment) would need a second run for the head.
+ */
+const NOT_ABOUT_A_LINE: ReadonlySet<DiagnosticCode> = new Set(["request-not-recorded"]);
 
 /** Annotations per check run: each 50 cost a write to GitHub, and past a hundred nobody reads them on the diff. */
 export const MAX_ANNOTATIONS = 100;
@@ -51,7 +58,7 @@ const renderSummary = compileMarkdown<CheckContext>(CHECK_SUMMARY);
 
 export function validationCheck(files: readonly FileVerdict[], notes: readonly string[] = []): CheckRunContent {
   const annotations: CheckAnnotation[] = files.flatMap((f) =>
-    f.diagnostics.map((d) => ({
+    f.diagnostics.filter((d) => !NOT_ABOUT_A_LINE.has(d.code)).map((d) => ({
       path: d.file,
       start_line: d.line,
       end_line: d.line,
