@@ -151,8 +151,12 @@ describe("idempotence", () => {
     expect(kinds).toContain("issue_comment.created");
     expect(kinds).toContain("push.");
 
+    // And a pull request event whose sender is pao itself (as if it had pushed to the branch): no work either.
+    const opened = world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && (d.payload["pull_request"] as { number: number }).number === pull.number)!;
+    const botSender = caused.find((d) => d.event === "issue_comment")!.payload["sender"];
     const before = world().sim.calls.length;
     for (const d of caused) world().sim.webhooks.emit(d.event, structuredClone(d.payload));
+    world().sim.webhooks.emit("pull_request", { ...structuredClone(opened.payload), sender: structuredClone(botSender) });
     await quiet();
     const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
     // A push to pao-status is read into the API's snapshot; nothing else is done, and nothing is written.
