@@ -9,6 +9,8 @@ import { requestId } from "../requests/request-id.js";
 import { validateRequestFile, type RequestValidation, type ValidatedRequest } from "../requests/validate.js";
 import { approvalNeed, type ApprovalNeed } from "./approval.js";
 import { planRequest, type Plan } from "./plan.js";
+import { previewSteps, type StepPreview } from "./preview.js";
+import { loadYaml } from "../yaml/load.js";
 
 export interface RequestFileInput {
   path: string;
@@ -22,8 +24,8 @@ export interface RequestAssessment {
   sha: string;
   requestId: string;
   validation: RequestValidation;
-  /** Present when validation found no error. */
-  valid: { request: ValidatedRequest; plan: Plan; need: ApprovalNeed | null } | null;
+  /** Present when validation found no error; `steps` are the plan's steps with what each would be sent. */
+  valid: { request: ValidatedRequest; plan: Plan; steps: StepPreview[]; need: ApprovalNeed | null } | null;
 }
 
 export interface AssessContext {
@@ -43,8 +45,19 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     const request = validation.request;
     const valid =
       request && !hasErrors(validation.diagnostics)
-        ? { request, plan: planRequest(request.definition, catalog, request.selections), need: approvalNeed(request.definition, catalog, request.selections) }
+        ? {
+            request,
+            plan: planRequest(request.definition, catalog, request.selections),
+            steps: previewSteps(request, catalog, requestBody(file)),
+            need: approvalNeed(request.definition, catalog, request.selections),
+          }
         : null;
     return { path: file.path, sha: file.sha, requestId: requestId(context.repository, file.path, context.pullRequest), validation, valid };
   });
+}
+
+/** The request's data as written, which a bundle's per-item parameters are read from. */
+function requestBody(file: RequestFileInput): unknown {
+  const loaded = loadYaml(file.text, file.path);
+  return loaded.ok ? loaded.doc.value : undefined;
 }

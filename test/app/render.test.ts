@@ -134,9 +134,25 @@ const webApp: RequestFileView = {
   plan: {
     executionMode: "automation",
     steps: [
-      { id: "step-001", name: "create_namespace", type: "TerraformFile", dependsOn: [], executor: "pao-terraform.yml", status: "pending" },
-      { id: "step-002", name: "deploy", type: "GitHubWorkflow", dependsOn: ["step-001"], executor: "deploy.yml", status: "pending" },
-      { id: "step-003", name: "register_dns", type: "HttpPost", dependsOn: ["step-001", "step-002"], executor: "pao-http.yml", status: "pending" },
+      {
+        id: "step-001",
+        name: "create_namespace",
+        type: "TerraformFile",
+        dependsOn: [],
+        executor: "pao-terraform.yml",
+        status: "pending",
+        sent: { payload: { module_source: "./modules/namespace", variables: { name: "orders-api", replicas: 3 } } },
+      },
+      { id: "step-002", name: "deploy", type: "GitHubWorkflow", dependsOn: ["step-001"], executor: "deploy.yml", status: "pending", sent: { payload: { image: "orders-api:1.0" } } },
+      {
+        id: "step-003",
+        name: "register_dns",
+        type: "HttpPost",
+        dependsOn: ["step-001", "step-002"],
+        executor: "pao-http.yml",
+        status: "pending",
+        problem: "the rendered payload is 70000 characters of JSON; executors take at most 65535",
+      },
     ],
   },
   approval: null,
@@ -257,6 +273,20 @@ const comments: Record<string, () => string> = {
       requests: [
         {
           ...webApp,
+          plan: {
+            executionMode: "automation",
+            steps: [
+              {
+                id: "step-001",
+                name: "create_namespace",
+                type: "TerraformFile",
+                dependsOn: [],
+                executor: "pao-terraform.yml",
+                status: "pending",
+                sent: { payload: { note: "```\n</details><script>alert(1)</script> @everyone ````", big: "z".repeat(3000) } },
+              },
+            ],
+          },
           file: "requests/product-team/<b>x</b>|@everyone`.yaml",
           requester: "@admin",
           parameters: [
@@ -323,6 +353,8 @@ describe("the sticky comment (golden)", () => {
     expect(outsideCode).not.toMatch(/<(script|img|b)\b/i);
     expect(outsideCode).not.toMatch(/@(everyone|admin)/);
     expect(outsideCode).not.toContain("{{");
+    // A payload cannot close its code block, nor the collapsed section around it.
+    expect(outsideCode.match(/<\/?details>/g)).toEqual(["<details>", "</details>"]);
     // Each table keeps its column count on every row: unescaped pipes per line are constant within a table.
     const pipes = (line: string) => line.replace(/\\\|/g, "").split("|").length;
     const lines = text.split("\n");

@@ -43,6 +43,10 @@ describe("a request pull request", () => {
     for (const step of record.fulfillment.steps) expect(body).toContain(`| \`${step.step_id}\` | \`${step.name}\` | \`${step.type}\` |`);
     expect(body).toMatch(/workflow `pao-[a-z]+\.yml`/);
     expect(body).toContain("| `cache_size` | `\"2gb\"` | request |");
+    // What each step is sent: its template rendered with the request's parameters.
+    expect(body).toContain("<details><summary>What each step is sent</summary>");
+    expect(body).toContain('"name": "orders-cache"');
+    expect(body).toContain('"node_size": "2gb"');
   });
 
   it("treats several request files as separate requests, and the check covers them all", async () => {

@@ -89,6 +89,10 @@ export interface StepView {
   /** The executor workflow file that runs it, or null for a GitHub issue the owner team works by hand. */
   executor: string | null;
   status: StepStatus;
+  /** What the step is sent (its rendered template), when known before fulfilment. */
+  sent?: { payload: unknown };
+  /** Why its payload could not be rendered. */
+  problem?: string;
 }
 
 
@@ -113,7 +117,7 @@ interface CommentContext {
     request: (OrderView & { kindLabel: string }) | null;
     parameters: ParameterView[];
     moreParameters: number;
-    plan: (PlanView & { stepCount: number }) | null;
+    plan: (Omit<PlanView, "steps"> & { stepCount: number; shownPayloads: boolean; steps: Array<Omit<StepView, "sent" | "problem"> & { sent: { payload: unknown } | null; problem: string | null }> }) | null;
     status: RequestStatus | null;
     approval: ApprovalContext | null;
     awaitingApproval: boolean;
@@ -147,7 +151,14 @@ export function renderRequestComment(view: RequestCommentView): string {
         request: r.request ? { ...r.request, kindLabel: KIND_LABELS[r.request.kind] } : null,
         parameters: r.parameters.slice(0, MAX_SHOWN_PARAMETERS),
         moreParameters: Math.max(0, r.parameters.length - MAX_SHOWN_PARAMETERS),
-        plan: r.plan ? { ...r.plan, stepCount: r.plan.steps.length } : null,
+        plan: r.plan
+          ? {
+              ...r.plan,
+              stepCount: r.plan.steps.length,
+              shownPayloads: r.plan.steps.some((s) => s.sent !== undefined || s.problem !== undefined),
+              steps: r.plan.steps.map((s) => ({ ...s, sent: s.sent ?? null, problem: s.problem ?? null })),
+            }
+          : null,
         status: r.status,
         approval: r.approval ? approvalContext(r.approval) : null,
         awaitingApproval: awaiting,

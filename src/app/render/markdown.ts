@@ -11,6 +11,7 @@
  * - `cell`: the same, inside a table cell; a value holding `|` is shown as JSON, so the row keeps its columns.
  * - `json`: a value as JSON in a table-cell code span, shortened when long; JSON keeps newlines as `\n`, and pipes are
  *   written `\u007c` so no escaping of the table is needed.
+ * - `jsonBlock`: a value as indented JSON in a fenced code block that nothing in it can close, shortened when long.
  * - `plural`: `1 error`, `2 errors`.
  *
  * A plain `{{value}}` still gets Handlebars' HTML escaping, and `{{{triple}}}`, `{{& raw}}` and partials are refused
@@ -68,6 +69,22 @@ export function jsonCell(value: unknown): string {
   return `${codeSpan(`${json.slice(0, MAX_CELL_CHARS - 1)}…`, true)} (${json.length} characters)`;
 }
 
+/** Longest JSON shown in a code block, in characters. */
+export const MAX_BLOCK_CHARS = 2_000;
+
+/**
+ * A value as indented JSON in a fenced code block, fenced with more backticks than the JSON holds in a row, so
+ * nothing in it can close the block; shortened past MAX_BLOCK_CHARS. Inside a code block GitHub renders nothing:
+ * no HTML, no mentions.
+ */
+export function jsonBlock(value: unknown): string {
+  const full = JSON.stringify(value, null, 2) ?? "null";
+  const json = full.length <= MAX_BLOCK_CHARS ? full : `${full.slice(0, MAX_BLOCK_CHARS)}\n… (${full.length} characters)`;
+  const longest = Math.max(0, ...[...json.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}json\n${json}\n${fence}`;
+}
+
 const hb = Handlebars.create();
 const safe = (s: string) => new hb.SafeString(s);
 
@@ -76,6 +93,7 @@ const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   code: (value) => (present("code", value), safe(codeSpan(value))),
   cell: (value) => (present("cell", value), safe(codeSpan(value, true))),
   json: (value) => (present("json", value), safe(jsonCell(value))),
+  jsonBlock: (value) => (present("jsonBlock", value), safe(jsonBlock(value))),
   plural: (n, singular, ...rest) => {
     present("plural", n);
     if (typeof n !== "number" || typeof singular !== "string") throw new MarkdownTemplateError("{{plural}} takes a number and a word");

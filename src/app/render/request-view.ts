@@ -82,13 +82,15 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
       : a.valid
         ? {
             executionMode: a.valid.plan.execution_mode,
-            steps: a.valid.plan.steps.map((s) => ({
+            steps: a.valid.steps.map((s) => ({
               id: s.step_id,
               name: s.name,
               type: s.type,
               dependsOn: s.depends_on,
-              executor: executorWorkflow(s.action, input.catalog.config),
+              executor: s.workflow,
               status: steps.get(s.step_id) ?? "pending",
+              ...(s.payload !== undefined ? { sent: { payload: s.payload } } : {}),
+              ...(s.problem ? { problem: s.problem.message } : {}),
             })),
           }
         : null,

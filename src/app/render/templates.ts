@@ -154,6 +154,24 @@ pao could not read what this file orders; see the problems below.
 {{#each steps}}
 | {{cell id}} | {{cell name}} | {{cell type}} | {{#each dependsOn}}{{cell this}}{{#unless @last}}, {{/unless}}{{else}}—{{/each}} | {{#if executor}}workflow {{cell executor}}{{else}}GitHub issue for the owner team{{/if}} | {{status}} |
 {{/each}}
+{{#if shownPayloads}}
+
+<details><summary>What each step is sent</summary>
+
+{{#each steps}}
+{{#if sent}}
+{{code id}} {{code name}}:
+
+{{jsonBlock sent.payload}}
+
+{{/if}}
+{{#if problem}}
+{{code id}} {{code name}}: ⚠️ {{text problem}}
+
+{{/if}}
+{{/each}}
+</details>
+{{/if}}
 {{/with}}
 {{else}}
 
