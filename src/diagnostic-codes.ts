@@ -64,6 +64,7 @@ export const DIAGNOSTIC_CODES = {
   "request-requester-mismatch": "requester.user_id names someone other than the pull request's author",
   "request-changed-after-start": "a request file changed or was taken out after its fulfilment started",
   "request-not-recorded": "pao could not write the request's status record this time",
+  "request-payload-invalid": "a step's payload cannot be rendered from the request's parameters, or is too large to dispatch",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -4,7 +4,7 @@
  * check and the comment are made from it.
  */
 import type { Catalog } from "../catalog/model.js";
-import { hasErrors } from "../diagnostics.js";
+import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { requestId } from "../requests/request-id.js";
 import { validateRequestFile, type RequestValidation, type ValidatedRequest } from "../requests/validate.js";
 import { approvalNeed, type ApprovalNeed } from "./approval.js";
@@ -43,16 +43,35 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
   return files.map((file) => {
     const validation = validateRequestFile(file, catalog, { knownRequestPaths: known, author: context.author });
     const request = validation.request;
-    const valid =
-      request && !hasErrors(validation.diagnostics)
-        ? {
-            request,
-            plan: planRequest(request.definition, catalog, request.selections),
-            steps: previewSteps(request, catalog, requestBody(file)),
-            need: approvalNeed(request.definition, catalog, request.selections),
-          }
-        : null;
-    return { path: file.path, sha: file.sha, requestId: requestId(context.repository, file.path, context.pullRequest), validation, valid };
+    const id = requestId(context.repository, file.path, context.pullRequest);
+    if (!request || hasErrors(validation.diagnostics)) return { path: file.path, sha: file.sha, requestId: id, validation, valid: null };
+    const steps = previewSteps(request, catalog, requestBody(file));
+    // A payload that cannot be rendered (or is too large to dispatch) would fail at fulfilment: say so now.
+    const unsendable = steps.flatMap((s): Diagnostic[] =>
+      s.problem
+        ? [
+            {
+              code: "request-payload-invalid",
+              severity: "error",
+              file: file.path,
+              line: 1,
+              column: 1,
+              message: `${s.step_id} (${s.name}) cannot be sent: ${s.problem.message}`,
+              hint: s.problem.code === "payload-too-large" ? "make the parameter values shorter" : "ask the catalog's owners: the item's template does not render with these parameters",
+            },
+          ]
+        : [],
+    );
+    if (unsendable.length > 0) {
+      return { path: file.path, sha: file.sha, requestId: id, validation: { ...validation, diagnostics: [...validation.diagnostics, ...unsendable] }, valid: null };
+    }
+    const valid = {
+      request,
+      plan: planRequest(request.definition, catalog, request.selections),
+      steps,
+      need: approvalNeed(request.definition, catalog, request.selections),
+    };
+    return { path: file.path, sha: file.sha, requestId: id, validation, valid };
   });
 }
 
