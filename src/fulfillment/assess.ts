@@ -45,7 +45,8 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     const request = validation.request;
     const id = requestId(context.repository, file.path, context.pullRequest);
     if (!request || hasErrors(validation.diagnostics)) return { path: file.path, sha: file.sha, requestId: id, validation, valid: null };
-    const steps = previewSteps(request, catalog, requestBody(file));
+    const plan = planRequest(request.definition, catalog, request.selections);
+    const steps = previewSteps(request, catalog, requestBody(file), plan);
     // A payload that cannot be rendered (or is too large to dispatch) would fail at fulfilment: say so now.
     const unsendable = steps.flatMap((s): Diagnostic[] =>
       s.problem
@@ -67,7 +68,7 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     }
     const valid = {
       request,
-      plan: planRequest(request.definition, catalog, request.selections),
+      plan,
       steps,
       need: approvalNeed(request.definition, catalog, request.selections),
     };

@@ -7,7 +7,7 @@ import { resolveItem, type Catalog } from "../catalog/model.js";
 import { executorWorkflow } from "../catalog/repo-config.js";
 import type { ValidatedRequest } from "../requests/validate.js";
 import { renderPayload, renderTemplate, TemplateError, type PayloadProblem } from "../templates/render.js";
-import { planRequest, type PlannedStep } from "./plan.js";
+import { planRequest, type Plan, type PlannedStep } from "./plan.js";
 
 export interface StepPreview {
   step_id: string;
@@ -21,8 +21,7 @@ export interface StepPreview {
 }
 
 /** The steps of a validated request with their rendered payloads. Pure apart from what it is given. */
-export function previewSteps(request: ValidatedRequest, catalog: Catalog, requestBody: unknown): StepPreview[] {
-  const plan = planRequest(request.definition, catalog, request.selections);
+export function previewSteps(request: ValidatedRequest, catalog: Catalog, requestBody: unknown, plan: Plan = planRequest(request.definition, catalog, request.selections)): StepPreview[] {
   return plan.steps.map((step) => {
     let data: Record<string, unknown>;
     try {
