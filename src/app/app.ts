@@ -46,6 +46,12 @@ export function createPaoApp(deps: AppDeps) {
       },
     );
 
+    // A new base branch changes whether the requests are on their way into the default branch.
+    app.on("pull_request.edited", async (context) => {
+      if (!ours(context.payload.repository.full_name) || context.payload.sender?.login === deps.botLogin || !context.payload.changes.base) return;
+      schedule(context.payload.pull_request.number);
+    });
+
     app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
       if (!ours(context.payload.repository.full_name) || context.payload.sender.login === deps.botLogin) return;
       schedule(context.payload.pull_request.number);

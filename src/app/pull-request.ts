@@ -57,7 +57,7 @@ export async function reconcilePullRequest(deps: PullRequestDeps, number: number
 
   const intoDefaultBranch = pr.base === snapshot.repository.branch;
   const facts: PullRequestFacts = { number, state: pr.state, merged: pr.merged, fork: pr.fork, intoDefaultBranch, author: pr.author };
-  const { records, raced } = pr.fork || !intoDefaultBranch ? { records: new Map<string, RecordOutcome>(), raced: false } : await recordRequests(deps, snapshot, facts, assessments, approvals);
+  const { records, raced } = pr.fork ? { records: new Map<string, RecordOutcome>(), raced: false } : await recordRequests(deps, snapshot, facts, assessments, approvals);
   const { judged, withdrawn, takenOut } = judgeRequests(assessments, records, approvals, pr.author);
   const catalogChanged = changed.some((f) => f.path.startsWith(`${DEFAULT_LAYOUT.catalogDir}/`));
   const notes = [

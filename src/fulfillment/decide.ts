@@ -13,7 +13,8 @@
  * `validating` is a request whose latest content does not validate: it waits for a fix and is not fulfilled.
  * Once fulfilment has started, the request content is fixed: a change is refused (see `changeRefusal`) and the
  * record is left as it is. A merged pull request leaves its records to fulfilment; forks and pull requests into
- * another branch than the default one get none.
+ * another branch than the default one get none (one retargeted away from it has its requests cancelled, and taken up
+ * again when it comes back).
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Diagnostic } from "../diagnostics.js";
@@ -64,7 +65,9 @@ export function decide(current: StatusRecord | null, input: DecideInput): Status
 
 function transition(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
   const { pullRequest: pr, request } = input;
-  if (pr.fork || !pr.intoDefaultBranch) return current;
+  if (pr.fork) return current;
+  // Retargeted away from the default branch: like a closed pull request until it comes back.
+  if (!pr.intoDefaultBranch) return current === null || ENDED.has(current.status) || hasStarted(current) ? current : end(current, "cancelled");
   if (pr.state === "closed") {
     if (pr.merged || current === null || ENDED.has(current.status)) return current;
     return end(current, hasStarted(current) ? "aborted" : "cancelled");

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { gitBlobSha, recordPath } from "../../src/app/status-writer.js";
 import { closePullRequest, commitFiles, openPullRequest, pushToPullRequest, reopenPullRequest, rerequestCheckRun } from "../sim/index.js";
-import { until } from "./github-world.js";
+import { NAME, OWNER, until } from "./github-world.js";
 import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
 const world = useRequestWorld();
@@ -41,6 +41,20 @@ describe("changes and closing", () => {
     await checkTitled(head, "1 valid request");
     const body = await commentSaying(pull.number, "### Taken out of this pull request");
     expect(body).toContain(`| \`${dropped}\` | \`${idOf(dropped, pull.number)}\` | \`cancelled\` |`);
+  });
+
+  it("cancels the requests of a pull request retargeted away from the default branch, and takes them up when it comes back", async () => {
+    commitFiles(world().sim, world().repo, "release-2", { "docs/release.md": "# release 2\n" }, { from: "main", push: false });
+    const path = "requests/product-team/retargeted.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "retargeted", title: "Order a cache", files: { [path]: CACHE("retargeted") } });
+    const id = idOf(path, pull.number);
+    await until(() => recordOn(id)?.status === "submitted", "the record");
+    const retarget = (base: string) => world().as("dev-user").request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner: OWNER, repo: NAME, pull_number: pull.number, base });
+    await retarget("release-2");
+    await until(() => recordOn(id)?.status === "cancelled", "the request cancelled");
+    await commentSaying(pull.number, "does not merge into the default branch");
+    await retarget("main");
+    await until(() => recordOn(id)?.status === "submitted", "the request taken up again");
   });
 
   it("re-validates a push before fulfilment, and refuses one that changes a request after fulfilment started", async () => {

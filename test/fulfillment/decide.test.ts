@@ -156,6 +156,15 @@ describe("a request's first record", () => {
     expect(decide(null, input(assess(DB, SHA1), T0, { pullRequest: { ...open, fork: true }, approval: approvedByDba }))).toBeNull();
   });
 
+  it("is cancelled when its pull request is retargeted away from the default branch, and taken up again when it comes back", () => {
+    const first = decide(null, input(assess(WEB, SHA1), T0))!;
+    const away = decide(first, input(assess(WEB, SHA1), T1, { pullRequest: { ...open, intoDefaultBranch: false } }))!;
+    expect(away.status).toBe("cancelled");
+    expect(away.fulfillment.steps.every((s) => s.status === "cancelled")).toBe(true);
+    const back = decide(away, input(assess(WEB, SHA1), T2))!;
+    expect(back).toMatchObject({ status: "submitted", created_at: first.created_at });
+  });
+
   it("is not made when the pull request is closed or merged before anything was recorded", () => {
     expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: closed }))).toBeNull();
     expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: merged }))).toBeNull();
