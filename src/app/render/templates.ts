@@ -29,6 +29,14 @@ const APPROVAL_BLOCK = `{{#if approved}}
 {{/if}}
 {{/if}}`;
 
+/** The problems of one file (ProblemView, listedProblems), as the check and the comment both list them. */
+const PROBLEM_LIST = `{{#each problems}}
+- {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
+{{/each}}
+{{#if moreProblems}}
+- … and {{plural moreProblems "more problem"}}, annotated in the check.
+{{/if}}`;
+
 /** The check run's title: one line. */
 export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{#if waitingCount}}{{plural waitingCount "request waits" "requests wait"}} for approval{{else}}{{plural fileCount "valid request"}}{{/if}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
 
@@ -61,12 +69,7 @@ ${APPROVAL_BLOCK}
 
 ### {{#if valid}}Warnings in{{else}}What to fix in{{/if}} {{code path}}
 
-{{#each problems}}
-- {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
-{{/each}}
-{{#if moreProblems}}
-- … and {{plural moreProblems "more problem"}}, annotated in the check.
-{{/if}}
+${PROBLEM_LIST}
 {{/if}}
 {{/each}}
 {{#if annotationsCut}}
@@ -195,12 +198,7 @@ ${APPROVAL_BLOCK}
 {{/if}}
 {{#if problems.length}}
 
-{{#each problems}}
-- {{code at}} {{#if warning}}(warning) {{/if}}{{text message}}{{#if hint}}; {{text hint}}{{/if}} ({{code code}})
-{{/each}}
-{{#if moreProblems}}
-- … and {{plural moreProblems "more problem"}}, annotated in the check.
-{{/if}}
+${PROBLEM_LIST}
 {{/if}}
 {{/each}}
 {{#if withdrawn.length}}
