@@ -12,7 +12,7 @@ import { until } from "./github-world.js";
 import { CACHE, ORDERS_DB, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
 const world = useRequestWorld();
-const { recordOn, checkRuns, stickyComments, commentSaying, quiet } = requestKit(world);
+const { recordOn, checkRuns, stickyComments, quiet, openedPayload, settledOrder } = requestKit(world);
 
 /** A seeded shuffle (mulberry32), so a failing order can be replayed. */
 function shuffled(seed: number) {
@@ -101,7 +101,7 @@ describe("idempotence", () => {
         if (!opened) {
           // After the first act pao has seen the in-between state: the changed request, waiting for approval.
           expect(recordOn(idOf(path, number))).toMatchObject({ status: "awaiting_approval", parameters: { allocated_storage: 300 } });
-          opened = hooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && d.payload["number"] === number)?.payload;
+          opened = openedPayload(number);
         }
       });
     } finally {
@@ -117,14 +117,9 @@ describe("idempotence", () => {
   });
 
   it("writes nothing to GitHub for an event that changes nothing", async () => {
-    const path = "requests/product-team/nothing-new.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "nothing-new", title: "Order a cache", files: { [path]: CACHE("nothing-new") } });
-    await until(() => recordOn(idOf(path, pull.number)), "the record");
-    await commentSaying(pull.number, idOf(path, pull.number));
-    await quiet();
-    const opened = world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && (d.payload["pull_request"] as { number: number }).number === pull.number)!;
+    const pull = await settledOrder("requests/product-team/nothing-new.yaml", CACHE("nothing-new"), "nothing-new");
     const before = world().sim.calls.length;
-    world().sim.webhooks.emit("pull_request", structuredClone(opened.payload));
+    world().sim.webhooks.emit("pull_request", openedPayload(pull.number));
     await quiet();
     const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
     // It read the pull request again...
@@ -158,11 +153,7 @@ describe("idempotence", () => {
   });
 
   it("ignores the events its own commits and comments cause", async () => {
-    const own = "requests/product-team/own-events.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "own-events", title: "Order a cache", files: { [own]: CACHE("own-events") } });
-    await until(() => recordOn(idOf(own, pull.number)), "the record");
-    await commentSaying(pull.number, idOf(own, pull.number));
-    await quiet();
+    const pull = await settledOrder("requests/product-team/own-events.yaml", CACHE("own-events"), "own-events");
     const bot = `${world().sim.app.slug}[bot]`;
     const caused = world().sim.webhooks.deliveries.filter((d) => (d.payload["sender"] as { login?: string } | undefined)?.login === bot);
     const kinds = new Set(caused.map((d) => `${d.event}.${d.action ?? ""}`));
@@ -170,11 +161,10 @@ describe("idempotence", () => {
     expect(kinds).toContain("push.");
 
     // And a pull request event whose sender is pao itself (as if it had pushed to the branch): no work either.
-    const opened = world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && (d.payload["pull_request"] as { number: number }).number === pull.number)!;
     const botSender = caused.find((d) => d.event === "issue_comment")!.payload["sender"];
     const before = world().sim.calls.length;
     for (const d of caused) world().sim.webhooks.emit(d.event, structuredClone(d.payload));
-    world().sim.webhooks.emit("pull_request", { ...structuredClone(opened.payload), sender: structuredClone(botSender) });
+    world().sim.webhooks.emit("pull_request", { ...openedPayload(pull.number), sender: structuredClone(botSender) });
     await quiet();
     const after = world().sim.calls.slice(before).filter((c) => c.caller === "installation");
     // A push to pao-status is read into the API's snapshot; nothing else is done, and nothing is written.

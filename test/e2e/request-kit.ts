@@ -10,6 +10,7 @@ import { STICKY_MARKER } from "../../src/app/render/comment.js";
 import { recordPath } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { requestId } from "../../src/requests/request-id.js";
+import { openPullRequest } from "../sim/index.js";
 import { NAME, OWNER, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
 
 /** Starts a world for the test file, stops it after, and checks after each test that every call was one GitHub accepts. */
@@ -96,5 +97,21 @@ export function requestKit(current: () => GitHubWorld) {
     }
   }
 
-  return { recordOn, checkRuns, annotations, stickyComments, commentSaying, checkTitled, quiet };
+  /** The payload of the `pull_request` opened webhook of a pull request, to deliver again. */
+  function openedPayload(number: number): Record<string, unknown> {
+    const delivery = current().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && d.action === "opened" && d.payload["number"] === number);
+    if (!delivery) throw new Error(`no opened delivery for #${number}`);
+    return structuredClone(delivery.payload);
+  }
+
+  /** A developer orders by pull request, and pao has recorded it, commented, and gone quiet. */
+  async function settledOrder(path: string, text: string, branch: string) {
+    const pull = openPullRequest(current().sim, current().repo, { author: "dev-user", branch, title: "Order", files: { [path]: text } });
+    await until(() => recordOn(idOf(path, pull.number)), `the record of ${path}`);
+    await commentSaying(pull.number, idOf(path, pull.number));
+    await quiet();
+    return pull;
+  }
+
+  return { recordOn, checkRuns, annotations, stickyComments, commentSaying, checkTitled, quiet, openedPayload, settledOrder };
 }
