@@ -11,7 +11,6 @@ import { previewSteps, type StepPreview } from "../fulfillment/preview.js";
 import { readTree } from "../repo/fs-files.js";
 import { loadRepository } from "../repo/validate-repository.js";
 import { validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
-import { loadYaml } from "../yaml/load.js";
 import { formatJson, formatText } from "./format.js";
 
 export interface PlanIO {
@@ -80,8 +79,7 @@ export function runPlan(args: readonly string[], io: PlanIO): number {
     return EXIT.invalid;
   }
   if (validation.diagnostics.length > 0) io.stderr(formatText(validation.diagnostics));
-  const loaded = loadYaml(file.text, file.path);
-  const steps = previewSteps(validation.request, catalog, loaded.ok ? loaded.doc.value : undefined);
+  const steps = previewSteps(validation.request, catalog);
   io.stdout(values.format === "json" ? JSON.stringify(steps, null, 2) : formatPlanText(file.path, validation.request, steps));
   return steps.some((s) => s.problem) ? EXIT.invalid : EXIT.ok;
 }

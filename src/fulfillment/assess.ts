@@ -10,7 +10,6 @@ import { validateRequestFile, type RequestValidation, type ValidatedRequest } fr
 import { approvalNeed, type ApprovalNeed } from "./approval.js";
 import { planRequest, type Plan } from "./plan.js";
 import { previewSteps, type StepPreview } from "./preview.js";
-import { loadYaml } from "../yaml/load.js";
 
 export interface RequestFileInput {
   path: string;
@@ -46,7 +45,7 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     const id = requestId(context.repository, file.path, context.pullRequest);
     if (!request || hasErrors(validation.diagnostics)) return { path: file.path, sha: file.sha, requestId: id, validation, valid: null };
     const plan = planRequest(request.definition, catalog, request.selections);
-    const steps = previewSteps(request, catalog, requestBody(file), plan);
+    const steps = previewSteps(request, catalog, plan);
     // A payload that cannot be rendered (or is too large to dispatch) would fail at fulfilment: say so now.
     const unsendable = steps.flatMap((s): Diagnostic[] =>
       s.problem
@@ -74,10 +73,4 @@ export function assessRequestFiles(catalog: Catalog, files: readonly RequestFile
     };
     return { path: file.path, sha: file.sha, requestId: id, validation, valid };
   });
-}
-
-/** The request's data as written, which a bundle's per-item parameters are read from. */
-function requestBody(file: RequestFileInput): unknown {
-  const loaded = loadYaml(file.text, file.path);
-  return loaded.ok ? loaded.doc.value : undefined;
 }

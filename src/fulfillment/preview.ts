@@ -21,11 +21,11 @@ export interface StepPreview {
 }
 
 /** The steps of a validated request with their rendered payloads. Pure apart from what it is given. */
-export function previewSteps(request: ValidatedRequest, catalog: Catalog, requestBody: unknown, plan: Plan = planRequest(request.definition, catalog, request.selections)): StepPreview[] {
+export function previewSteps(request: ValidatedRequest, catalog: Catalog, plan: Plan = planRequest(request.definition, catalog, request.selections)): StepPreview[] {
   return plan.steps.map((step) => {
     let data: Record<string, unknown>;
     try {
-      data = step.item ? bundleItemParameters(request, catalog, requestBody, step.item) : request.parameters;
+      data = step.item ? bundleItemParameters(request, catalog, step.item) : request.parameters;
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       return { ...head(step, catalog), problem: { code: e.code, message: `the bundle's parameters for ${step.item}: ${e.message}` } };
@@ -47,15 +47,12 @@ function head(step: PlannedStep, catalog: Catalog) {
  * What the templates of one item of a bundle see: the bundle's parameters, the item's defaults, the parameters
  * the bundle fixes for the item (themselves templates of the bundle's parameters), and the request's selection.
  */
-function bundleItemParameters(request: ValidatedRequest, catalog: Catalog, body: unknown, itemName: string): Record<string, unknown> {
+function bundleItemParameters(request: ValidatedRequest, catalog: Catalog, itemName: string): Record<string, unknown> {
   if (request.definition.kind !== "CatalogBundle") return request.parameters;
   const bundle = request.definition.body.bundle;
   const entry = [...bundle.required_items, ...bundle.optional_items].find((e) => e.catalog_item === itemName);
   const item = entry ? resolveItem(catalog, itemName, entry.version) : undefined;
   const defaults = Object.fromEntries((item?.body.presentation.fields ?? []).filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
   const fixed = renderTemplate(entry?.parameters ?? {}, request.parameters) as Record<string, unknown>;
-  const selections = (body as { item_selections?: Record<string, Array<{ catalog_item?: unknown; parameters?: unknown }>> })?.item_selections ?? {};
-  const selected = [...(selections["required_items"] ?? []), ...(selections["optional_items"] ?? [])].find((s) => s.catalog_item === itemName);
-  const given = typeof selected?.parameters === "object" && selected.parameters !== null ? (selected.parameters as Record<string, unknown>) : {};
-  return { ...request.parameters, ...defaults, ...fixed, ...given };
+  return { ...request.parameters, ...defaults, ...fixed, ...(request.itemParameters[itemName] ?? {}) };
 }

@@ -26,6 +26,8 @@ export interface ValidatedRequest {
   requester?: { user_id?: string | undefined; team?: string | undefined } | undefined;
   /** A bundle's choices of optional items. */
   selections: Array<{ catalog_item: string; enabled: boolean }>;
+  /** A bundle's parameters per item, as the request gives them under item_selections (by catalog item). */
+  itemParameters: Record<string, Record<string, unknown>>;
   /** An update's target: a request file path or a request_id. */
   target?: string;
   /** The parameters the request writes itself; the others in `parameters` are defaults. */
@@ -159,6 +161,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     written: Object.keys((shape === "catalog_bundle" ? body["bundle_parameters"] : body.parameters) ?? {}),
     requester: body["requester"] as ValidatedRequest["requester"],
     selections: selections.map((s) => ({ catalog_item: s.catalog_item, enabled: s.enabled })),
+    itemParameters: itemParametersOf(shape === "catalog_bundle" ? body["item_selections"] : undefined),
     ...(typeof body["target"] === "string" ? { target: body["target"] } : {}),
     ...(body.version !== undefined ? { requestedVersion: body.version } : {}),
   };
@@ -217,4 +220,14 @@ function reportAjvError(error: ErrorObject, fields: readonly Field[], base: Path
         hint: fields.find((f) => f.name === field)?.help_text,
       });
   }
+}
+
+/** The parameters a bundle request gives each item, required and optional alike; an item named twice keeps the first. */
+function itemParametersOf(selections: unknown): Record<string, Record<string, unknown>> {
+  const groups = (selections ?? {}) as Record<string, Array<{ catalog_item: string; parameters?: Record<string, unknown> }> | undefined>;
+  const out = new Map<string, Record<string, unknown>>();
+  for (const entry of [...(groups["required_items"] ?? []), ...(groups["optional_items"] ?? [])]) {
+    if (!out.has(entry.catalog_item)) out.set(entry.catalog_item, entry.parameters ?? {});
+  }
+  return Object.fromEntries(out);
 }
