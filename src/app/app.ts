@@ -1,10 +1,10 @@
 /**
  * The Probot app: unpacks webhook events for PAO_REPOSITORY, queues the work, and returns at once so GitHub gets
- * its answer within a second. Every pull request event, whatever its action, and "Re-run" on pao's check lead to the
- * same work: bring that pull request up to date with GitHub's present state (pull-request.ts). Work for one pull request runs one task at
- * a time, and an event that arrives while the same work already waits to start adds nothing, so a burst of
- * redeliveries costs one pass; a pass whose record writes raced another writer (a second replica) is followed by one
- * more, on fresh facts. Events the app caused itself (its comments, its check runs) are ignored.
+ * its answer within a second. Every pull request event, whatever its action, and "Re-run" on pao's check lead to
+ * the same work: bring that pull request up to date with GitHub's present state (pull-request.ts). That work is
+ * coalesced per pull request (work-queue.ts), so a burst of redeliveries costs one pass; a pass whose record writes
+ * raced another writer (a second replica) is followed by one more, on fresh facts. Events the app caused itself
+ * (its comments, its check runs) are ignored.
  */
 import type { Probot } from "probot";
 import type { GitHubSource } from "../repo/github-source.js";
@@ -21,16 +21,11 @@ export interface AppDeps extends Omit<PullRequestDeps, "source"> {
 
 export function createPaoApp(deps: AppDeps) {
   const ours = (full: string | undefined) => full?.toLowerCase() === `${deps.owner}/${deps.repo}`.toLowerCase();
-  const waiting = new Set<number>();
-  const schedule = (number: number) => {
-    if (waiting.has(number)) return;
-    waiting.add(number);
-    void deps.queue.enqueue(`pull/${number}`, async () => {
-      waiting.delete(number);
+  const schedule = (number: number): void =>
+    deps.queue.coalesce(`pull/${number}`, async () => {
       const { again } = await reconcilePullRequest(deps, number);
       if (again) schedule(number);
     });
-  };
 
   return (app: Probot) => {
     app.on("push", async (context) => {
