@@ -17,5 +17,5 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 export { Simulator } from "./simulator.js";
 export * from "./repo-state.js";
-export { openPullRequest, pushToPullRequest, submitReview, commentOnPullRequest, editComment, closePullRequest, reopenPullRequest, mergePullRequest, closeIssue } from "./groups/conversation.js";
-export { completeRun, startRun, requestCheckRunAction, rerequestCheckRun } from "./groups/actions.js";
+export { openPullRequest, pushToPullRequest, submitReview, commentOnPullRequest, editComment, closePullRequest, reopenPullRequest, mergePullRequest, closeIssue, setDraft } from "./groups/conversation.js";
+export { completeRun, startRun, requestCheckRunAction, rerequestCheckRun, actionsSettings, addArtifact } from "./groups/actions.js";

@@ -227,7 +227,7 @@ export class Simulator {
       caller = this.authenticate(req.headers.authorization, operation);
       const fault = this.takeFault(operation, method);
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-      if (fault?.status) {
+      if (fault?.status && !fault.afterWork) {
         response = faultResponse(fault);
       } else {
         const handler = this.handlers.get(operation.operationId);
@@ -242,6 +242,7 @@ export class Simulator {
             this.violations.push(`simulator answer to ${operation.operationId} breaks the description: ${problem}`);
           }
         }
+        if (fault?.status) response = faultResponse(fault);
       }
     } catch (error) {
       if (error instanceof SimHttpError) {

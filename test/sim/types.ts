@@ -71,4 +71,9 @@ export interface Fault {
   latencyMs?: number;
   /** How many calls it applies to (default: all from now on). */
   times?: number;
+  /**
+   * Do the call's work first and then answer with the fault: the answer is lost, not the work (a 502 from a proxy
+   * after GitHub acted, a client time-out). What makes a write ambiguous for its caller.
+   */
+  afterWork?: boolean;
 }

@@ -514,6 +514,20 @@ function emitWorkflowRun(sim: Simulator, repo: SimRepo, run: SimRun, action: "re
 // ---------------------------------------------------------------------------------------------------------------
 // Dispatch
 
+export interface ActionsSettings {
+  /** Whether a dispatch asking for `return_run_details` gets them (200 with the run id); older servers answer 204. */
+  returnRunDetails: boolean;
+}
+
+const actionsSettingsOf = new WeakMap<Simulator, ActionsSettings>();
+
+/** This group's settings for a simulator (change them in tests: `actionsSettings(sim).returnRunDetails = false`). */
+export function actionsSettings(sim: Simulator): ActionsSettings {
+  let s = actionsSettingsOf.get(sim);
+  if (!s) actionsSettingsOf.set(sim, (s = { returnRunDetails: true }));
+  return s;
+}
+
 export interface DispatchOptions {
   /** A workflow file name (`pao-terraform.yml`) or a numeric workflow id. */
   workflow: string;
@@ -934,7 +948,8 @@ export const actionsGroup: Record<string, Handler> = {
       inputs: body["inputs"] as Record<string, unknown> | undefined,
       actor: actorOf(sim, req),
     });
-    if (body["return_run_details"] !== true) return { status: 204 };
+    // GitHub Enterprise Server versions before return_run_details answer 204 whatever is asked.
+    if (body["return_run_details"] !== true || !actionsSettings(sim).returnRunDetails) return { status: 204 };
     return {
       status: 200,
       body: {

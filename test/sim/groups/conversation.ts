@@ -1574,6 +1574,20 @@ export function closePullRequest(sim: Simulator, repo: SimRepo, number: number, 
   return pull;
 }
 
+/**
+ * Marks a draft pull request ready for review (pull_request ready_for_review), or turns an open one back into a
+ * draft (converted_to_draft), as the buttons on GitHub do.
+ */
+export function setDraft(sim: Simulator, repo: SimRepo, number: number, draft: boolean, options: { user?: string } = {}): SimPull {
+  const pull = pullOf(repo, number);
+  if (pull.state !== "open") throw new Error(`pull request #${number} is not open`);
+  if (pull.draft === draft) return pull;
+  touch(sim, repo, pull.number);
+  pull.draft = draft;
+  emitPullRequest(sim, repo, pull, draft ? "converted_to_draft" : "ready_for_review", options.user ?? pull.user);
+  return pull;
+}
+
 /** Reopens a closed, unmerged pull request on its branch's current tip (pull_request reopened). */
 export function reopenPullRequest(sim: Simulator, repo: SimRepo, number: number, options: { user?: string } = {}): SimPull {
   const pull = pullOf(repo, number);

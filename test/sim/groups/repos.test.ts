@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Webhooks } from "@octokit/webhooks";
 import { App, Octokit } from "octokit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GitHubGateway } from "../../../src/github/gateway.js";
+import { createGitHubGateway } from "../../../src/github/gateway.js";
 import { commitFiles, createRepository, type CreateRepositoryOptions } from "../repo-state.js";
 import { Simulator } from "../simulator.js";
 import type { SimRepo } from "../state.js";
@@ -492,7 +492,7 @@ describe("trees", () => {
       const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...at(r), tree_sha: head, recursive: "1" });
       expect(data.truncated).toBe(true);
       expect(data.tree).toHaveLength(4);
-      const gateway = new GitHubGateway(octokit, r.owner, r.name);
+      const gateway = createGitHubGateway(octokit, r.owner, r.name);
       const entries = await gateway.tree(head, ["dir/sub"]);
       expect(entries.map((e) => e.path)).toEqual(["dir/sub/c.txt", "dir/sub/d.txt"]);
     } finally {
