@@ -5,7 +5,7 @@
  */
 import { Octokit } from "octokit";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { GitHubGateway } from "../../src/github/gateway.js";
+import { createGitHubGateway, type GitHubGateway } from "../../src/github/gateway.js";
 import { createRepository, startSimulator, type Simulator } from "../sim/index.js";
 import type { CreateRepositoryOptions } from "../sim/repo-state.js";
 import type { SimRepo } from "../sim/state.js";
@@ -35,7 +35,7 @@ export function useGatewaySimulator(): { sim: () => Simulator; world: (options?:
       const repo = createRepository(sim, { owner: "acme", name: `repo-${++counter}`, ...options });
       const { token } = sim.issueInstallationToken(repo.installationId);
       const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
-      return { repo, octokit, gateway: new GitHubGateway(octokit, repo.owner, repo.name, sim.app.id) };
+      return { repo, octokit, gateway: createGitHubGateway(octokit, repo.owner, repo.name, sim.app.id) };
     },
   };
 }

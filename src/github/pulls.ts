@@ -1,0 +1,99 @@
+/** Pull requests, their files and reviews, who may approve them, and merging them. */
+import { allPages, orNone, PAGE_SIZE, statusOf, type GitHubContext } from "./client.js";
+
+export interface PullRequestInfo {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+  headSha: string;
+  /** The branch it would merge into. */
+  base: string;
+  author: string;
+  /** The head branch lives in another repository. */
+  fork: boolean;
+  /** A draft: validated and recorded, but not fulfilled until it is marked ready for review. */
+  draft: boolean;
+}
+
+export interface ReviewInfo {
+  id: number;
+  user: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+  submittedAt: string;
+  commitId: string;
+}
+
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+/** How a merge went: merged, or refused by GitHub with its reason (a moved head, branch protection, a merge queue). */
+export type MergeOutcome = { merged: true; sha: string } | { merged: false; status: number; message: string };
+
+export function pullsArea({ octokit, owner, repo }: GitHubContext) {
+  return {
+    /** A pull request as GitHub has it now (webhooks may arrive late or twice; this is the truth). */
+    async pullRequest(pullNumber: number): Promise<PullRequestInfo> {
+      const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pullNumber });
+      return {
+        number: data.number,
+        state: data.state === "closed" ? "closed" : "open",
+        merged: data.merged,
+        headSha: data.head.sha,
+        base: data.base.ref,
+        author: data.user.login,
+        fork: data.head.repo?.full_name.toLowerCase() !== data.base.repo.full_name.toLowerCase(),
+        draft: data.draft ?? false,
+      };
+    },
+
+    /** The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). */
+    async pullRequestFiles(pullNumber: number): Promise<Array<{ path: string; status: string; sha: string }>> {
+      const files = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner, repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }));
+      return files.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" }));
+    },
+
+    /** Every submitted review of a pull request, oldest first. */
+    async reviews(pullNumber: number): Promise<ReviewInfo[]> {
+      const reviews = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner, repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }));
+      return reviews.flatMap((r) =>
+        r.user && r.submitted_at && r.commit_id ? [{ id: Number(r.id), user: r.user.login, state: r.state as ReviewInfo["state"], submittedAt: r.submitted_at, commitId: r.commit_id }] : [],
+      );
+    },
+
+    /**
+     * Whether a user may write to the repository (write, maintain or admin), from the collaborator permission
+     * endpoint; someone who is not a collaborator may not.
+     */
+    async canWrite(username: string): Promise<boolean> {
+      return orNone(async () => {
+        const { data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username });
+        return data.permission === "admin" || data.permission === "write" || data.role_name === "maintain";
+      }, false);
+    },
+
+    /** Whether a user is an active member of a team (org/team-slug). */
+    async inTeam(team: string, username: string): Promise<boolean> {
+      const [org, slug] = team.split("/") as [string, string];
+      return orNone(async () => (await octokit.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: slug, username })).data.state === "active", false);
+    },
+
+    /**
+     * Merges a pull request if its head is still `sha`. GitHub answers 409 when the head moved and 405 when branch
+     * protection or a merge queue refuses: both are outcomes for a person to see, not failures of pao. The client
+     * must not retry a 409 here: the head will not move back.
+     */
+    async mergePullRequest(pullNumber: number, sha: string, method: MergeMethod): Promise<MergeOutcome> {
+      try {
+        const { data } = await octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { owner, repo, pull_number: pullNumber, sha, merge_method: method, request: { retries: 0 } });
+        return { merged: true, sha: data.sha };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 405 || status === 409 || status === 422 || status === 403) {
+          return { merged: false, status, message: (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type PullsArea = ReturnType<typeof pullsArea>;
