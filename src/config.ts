@@ -36,6 +36,10 @@ export interface Config {
   trustProxyHops: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** How long a dispatched attempt may go without a run before it fails as `dispatch_lost`. */
+  dispatchGraceSeconds: number;
+  /** How often the app makes a pass over every request not ended (and once at start). */
+  reconcileIntervalSeconds: number;
   github?: GitHubConfig;
 }
 
@@ -83,6 +87,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxyHops: int("PAO_TRUST_PROXY_HOPS", 0, 0, 10),
     bodyLimitBytes: int("PAO_BODY_LIMIT_BYTES", 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env["LOG_LEVEL"] || "info",
+    dispatchGraceSeconds: int("PAO_DISPATCH_GRACE_SECONDS", 600, 1, 86_400),
+    reconcileIntervalSeconds: int("PAO_RECONCILE_INTERVAL_SECONDS", 300, 1, 86_400),
   };
 
   if (mode === "github") {

@@ -10,8 +10,10 @@ import { createNodeMiddleware, createProbot } from "probot";
 import { createPaoApp } from "./app/app.js";
 import { StatusWriter } from "./app/status-writer.js";
 import { WorkQueue } from "./app/work-queue.js";
+import { DispatchAnswers } from "./app/dispatch-answers.js";
+import { Timers } from "./app/timers.js";
 import { createTokenAuthorizer } from "./github/api-auth.js";
-import { GitHubGateway } from "./github/gateway.js";
+import { createGitHubGateway } from "./github/gateway.js";
 import { createGitHubSource } from "./repo/github-source.js";
 import { createLocalSource } from "./repo/local-source.js";
 import type { SnapshotSource } from "./repo/snapshot.js";
@@ -81,11 +83,12 @@ async function githubMode(config: Config): Promise<Running> {
   const { data: installation } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner: gh.owner, repo: gh.repo });
   const octokit = await probot.auth(installation.id);
   const { data: self } = await appOctokit.request("GET /app");
-  const gateway = new GitHubGateway(octokit, gh.owner, gh.repo, self?.id);
+  const gateway = createGitHubGateway(octokit, gh.owner, gh.repo, self?.id);
   const source = await createGitHubSource(gateway);
   const writer = new StatusWriter(gateway, () => source.current().catalog.config.status_branch);
   const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));
-  const app = createPaoApp({
+  const timers = new Timers();
+  const pao = createPaoApp({
     owner: gh.owner,
     repo: gh.repo,
     source,
@@ -95,8 +98,16 @@ async function githubMode(config: Config): Promise<Running> {
     botLogin: `${self?.slug ?? "pao"}[bot]`,
     now: () => new Date(),
     log: probot.log,
+    answers: new DispatchAnswers(),
+    timers,
+    dispatchGraceMs: config.dispatchGraceSeconds * 1000,
   });
-  const webhooks = await createNodeMiddleware(app, {
+  // Recovery: every request not ended gets a pass at start and now and then, so a lost webhook, a run that never
+  // started or a crash between an intent and its dispatch is settled, and the timers are rebuilt from the records.
+  pao.reconcile();
+  const reconciling = setInterval(() => pao.reconcile(), config.reconcileIntervalSeconds * 1000);
+  reconciling.unref();
+  const webhooks = await createNodeMiddleware(pao.app, {
     probot,
     webhooksPath: gh.webhookPath,
   });
@@ -105,7 +116,11 @@ async function githubMode(config: Config): Promise<Running> {
     app: createServer({ config, source, version, authorize, webhooks: (req, res, next) => void webhooks(req, res, next), onError }),
     describe: `GitHub App mode for ${gh.owner}/${gh.repo} (webhooks at ${gh.webhookPath}), serving`,
     warning: () => catalogWarning(source),
-    close: () => void queue.idle(),
+    close: () => {
+      clearInterval(reconciling);
+      timers.clear();
+      void queue.idle();
+    },
   };
 }
 

@@ -1,62 +1,69 @@
 /**
- * The Probot app: unpacks webhook events for PAO_REPOSITORY, queues the work, and returns at once so GitHub gets
- * its answer within a second. Every pull request event, whatever its action, and "Re-run" on pao's check lead to
- * the same work: bring that pull request up to date with GitHub's present state (pull-request.ts). That work is
- * coalesced per pull request (work-queue.ts), so a burst of redeliveries costs one pass; a pass whose record writes
- * raced another writer (a second replica) is followed by one more, on fresh facts. Events the app caused itself
- * (its comments, its check runs) are ignored.
+ * The Probot app: for each event of the route table (events.ts) about PAO_REPOSITORY, queues the work it asks for
+ * and returns at once, so GitHub gets its answer within a second. Pull request work is coalesced per pull request
+ * (work-queue.ts), so a burst of redeliveries costs one pass; a pass that asks for another (a write raced another
+ * replica, a dispatch went out) gets one. Timers and the periodic reconciliation schedule passes the same way.
  */
 import type { Probot } from "probot";
 import type { GitHubSource } from "../repo/github-source.js";
-import { reconcilePullRequest, type PullRequestDeps } from "./pull-request.js";
-import { CHECK_NAME } from "./render/check-run.js";
+import { EVENT_ROUTES, type Work } from "./events.js";
+import { runPullRequestPass, type PassDeps } from "./pass.js";
 import { WorkQueue } from "./work-queue.js";
 
-export interface AppDeps extends Omit<PullRequestDeps, "source"> {
+export interface AppDeps extends Omit<PassDeps, "source" | "schedule" | "remember"> {
   owner: string;
   repo: string;
   source: GitHubSource;
   queue: WorkQueue;
 }
 
-export function createPaoApp(deps: AppDeps) {
+export interface PaoApp {
+  /** The Probot app function. */
+  app: (probot: Probot) => void;
+  /** Brings a pull request up to date (queued, coalesced). */
+  schedule(number: number): void;
+  /** Schedules a pass for every pull request with a request not ended: at start, and now and then. */
+  reconcile(): void;
+}
+
+const ENDED = new Set(["completed", "failed", "cancelled", "aborted"]);
+
+export function createPaoApp(deps: AppDeps): PaoApp {
   const ours = (full: string | undefined) => full?.toLowerCase() === `${deps.owner}/${deps.repo}`.toLowerCase();
+  // Which pull request a request belongs to, for events that name only the request (workflow runs).
+  const pullRequests = new Map<string, number>();
+  const pullRequestOf = (id: string) => pullRequests.get(id) ?? deps.source.current().records.get(id)?.pull_request ?? undefined;
+
   const schedule = (number: number): void =>
     deps.queue.coalesce(`pull/${number}`, async () => {
-      const { again } = await reconcilePullRequest(deps, number);
+      const { again } = await runPullRequestPass(passDeps, number);
       if (again) schedule(number);
     });
+  const passDeps: PassDeps = { ...deps, schedule, remember: (id, number) => pullRequests.set(id, number) };
 
-  return (app: Probot) => {
-    app.on("push", async (context) => {
-      if (!ours(context.payload.repository.full_name)) return;
-      void deps.queue.enqueue("snapshot", () => deps.source.onPush(context.payload.ref));
-    });
+  const perform = (work: Work): void => {
+    if (work.type === "pull") schedule(work.number);
+    else void deps.queue.enqueue("snapshot", () => deps.source.onPush(work.ref));
+  };
 
-    app.on(
-      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"],
-      async (context) => {
-        if (!ours(context.payload.repository.full_name) || context.payload.sender.login === deps.botLogin) return;
-        schedule(context.payload.pull_request.number);
-      },
-    );
-
-    // A new base branch changes whether the requests are on their way into the default branch.
-    app.on("pull_request.edited", async (context) => {
-      if (!ours(context.payload.repository.full_name) || context.payload.sender?.login === deps.botLogin || !context.payload.changes.base) return;
-      schedule(context.payload.pull_request.number);
-    });
-
-    app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
-      if (!ours(context.payload.repository.full_name) || context.payload.sender.login === deps.botLogin) return;
-      schedule(context.payload.pull_request.number);
-    });
-
-    // "Re-run" on pao's check: do the pull request's work again (after GitHub or pao had a bad moment).
-    app.on("check_run.rerequested", async (context) => {
-      const run = context.payload.check_run;
-      if (!ours(context.payload.repository.full_name) || run.name !== CHECK_NAME || `${run.app?.slug ?? ""}[bot]` !== deps.botLogin) return;
-      for (const pull of run.pull_requests) schedule(pull.number);
-    });
+  return {
+    schedule,
+    reconcile() {
+      const open = new Set<number>();
+      for (const record of deps.source.current().records.values()) {
+        if (!ENDED.has(record.status) && typeof record.pull_request === "number") open.add(record.pull_request);
+      }
+      for (const number of open) schedule(number);
+    },
+    app: (app: Probot) => {
+      for (const route of EVENT_ROUTES) {
+        app.on(route.events as never, async (context: { payload: Record<string, unknown> & { repository?: { full_name?: string }; sender?: { login?: string } } }) => {
+          const payload = context.payload;
+          if (!ours(payload.repository?.full_name)) return;
+          if (route.fromPao === "ignore" && payload.sender?.login === deps.botLogin) return;
+          for (const work of route.work(payload, { botLogin: deps.botLogin, pullRequestOf })) perform(work);
+        });
+      }
+    },
   };
 }

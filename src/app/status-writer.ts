@@ -1,20 +1,23 @@
 /**
- * Writes status records to the status branch. A change is an update function from the record as the branch has it
- * to the record it should be (the state machine's `decide`), so it is always applied to fresh state: changes wait
- * in a queue and go out together as one commit; a write that loses a race (the branch moved) re-reads the records
- * and applies the updates again, never forcing; a record whose content did not change is never committed. Callers
- * learn the record as it stands afterwards and the commit that holds it.
+ * Writes status records to the status branch. A change is a decision function from the record as the branch has it
+ * to the record it should be and the effects that go with it (the state machine's `decide`), so it is always applied
+ * to fresh state: changes wait in a queue and go out together as one commit; a write that loses a race (the branch
+ * moved) re-reads the records and decides again, never forcing; a record whose content did not change is never
+ * committed. Callers learn the record as it stands afterwards, the commit that holds it, and the effects of the
+ * decision that was committed: only those may be performed, since only they are backed by a recorded intent.
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
+import type { Decision } from "../fulfillment/decide.js";
+import type { Effect } from "../fulfillment/effects.js";
 import type { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import { parseStatusRecords } from "../repo/snapshot.js";
 
 const MAX_ATTEMPTS = 5;
 
-/** From the record on the branch (null: none) to the record it should be; null or the same record: no change. */
-export type RecordUpdate = (current: StatusRecord | null) => StatusRecord | null;
+/** From the record on the branch (null: none) to the record it should be and its effects; a null or equal record: no change. */
+export type RecordDecision = (current: StatusRecord | null) => Decision;
 
 export interface WriteResult {
   /** The record as the branch holds it after the write; null when there is none. */
@@ -26,6 +29,11 @@ export interface WriteResult {
    * caller decided from may be older than what that writer knew, and is worth looking at again.
    */
   raced: boolean;
+  /**
+   * The effects of this caller's decision on the record the write was made from. They are the caller's to perform:
+   * the record they go with is on the branch now (committed by this write, or already there).
+   */
+  effects: Effect[];
 }
 
 export function recordPath(requestId: string): string {
@@ -50,8 +58,14 @@ export class UnreadableRecordError extends Error {
   }
 }
 
+/** A batch entry once applied: the write's outcome, and the effects of each queued decision in order. */
+interface Applied {
+  write: Omit<WriteResult, "effects">;
+  effects: Effect[][];
+}
+
 interface Pending {
-  updates: RecordUpdate[];
+  updates: RecordDecision[];
   waiting: Array<{ resolve: (result: WriteResult) => void; reject: (e: unknown) => void }>;
 }
 
@@ -69,8 +83,8 @@ export class StatusWriter {
     return typeof this.branchName === "string" ? this.branchName : this.branchName();
   }
 
-  /** Queues an update of one request's record. */
-  update(requestId: string, update: RecordUpdate): Promise<WriteResult> {
+  /** Queues a decision on one request's record. */
+  update(requestId: string, update: RecordDecision): Promise<WriteResult> {
     const path = recordPath(requestId);
     let entry = this.pending.get(path);
     if (!entry) this.pending.set(path, (entry = { updates: [], waiting: [] }));
@@ -82,7 +96,7 @@ export class StatusWriter {
 
   /** Queues a whole record; resolves with the sha of the commit that holds it (null when nothing had changed). */
   async write(record: StatusRecord): Promise<string | null> {
-    return (await this.update(record.request_id, () => record)).commit;
+    return (await this.update(record.request_id, () => ({ record, effects: [] }))).commit;
   }
 
   private async drain(): Promise<void> {
@@ -93,7 +107,7 @@ export class StatusWriter {
         const results = await this.commit(batch);
         for (const [path, entry] of batch) {
           const result = results.get(path)!;
-          for (const w of entry.waiting) (result instanceof Error ? w.reject(result) : w.resolve(result));
+          entry.waiting.forEach((w, i) => (result instanceof Error ? w.reject(result) : w.resolve({ ...result.write, effects: result.effects[i] ?? [] })));
         }
       } catch (error) {
         for (const entry of batch.values()) for (const w of entry.waiting) w.reject(error);
@@ -102,20 +116,25 @@ export class StatusWriter {
     this.running = undefined;
   }
 
-  private async commit(batch: ReadonlyMap<string, Pending>): Promise<Map<string, WriteResult | Error>> {
+  private async commit(batch: ReadonlyMap<string, Pending>): Promise<Map<string, Applied | Error>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const head = await this.gateway.branchCommit(this.branch);
       const current = head ? await this.gateway.tree(head, ["status"]) : [];
       const shas = new Map(current.map((e) => [e.path, e.sha]));
-      const results = new Map<string, WriteResult | Error>();
+      const results = new Map<string, Applied | Error>();
       const changed = new Map<string, string>();
       for (const [path, entry] of batch) {
         try {
-          const before = await this.read(path, shas.get(path));
-          const after = entry.updates.reduce<StatusRecord | null>((record, update) => update(record) ?? record, before);
-          const text = after === null ? null : recordText(after);
+          let record = await this.read(path, shas.get(path));
+          // Each decision sees the record the ones queued before it left; each caller gets its own effects.
+          const effects = entry.updates.map((decide) => {
+            const decision = decide(record);
+            record = decision.record ?? record;
+            return decision.effects;
+          });
+          const text = record === null ? null : recordText(record);
           if (text !== null && gitBlobSha(text) !== shas.get(path)) changed.set(path, text);
-          results.set(path, { record: after, commit: null, raced: attempt > 1 });
+          results.set(path, { write: { record, commit: null, raced: attempt > 1 }, effects });
         } catch (error) {
           results.set(path, error instanceof Error ? error : new Error(String(error)));
         }
@@ -124,7 +143,10 @@ export class StatusWriter {
       const message = changed.size === 1 ? `pao: ${[...changed.keys()][0]}` : `pao: ${changed.size} status records`;
       const sha = await this.gateway.commitFiles(this.branch, head, changed, message);
       if (sha === "conflict") continue;
-      for (const path of changed.keys()) results.set(path, { ...(results.get(path) as WriteResult), commit: sha });
+      for (const path of changed.keys()) {
+        const applied = results.get(path) as Applied;
+        results.set(path, { ...applied, write: { ...applied.write, commit: sha } });
+      }
       return results;
     }
     throw new Error(`the ${this.branch} branch kept moving; gave up after ${MAX_ATTEMPTS} attempts`);

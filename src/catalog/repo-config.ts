@@ -16,6 +16,14 @@ export const RepoConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9._/-]+$/, "a branch name")
     .default("pao-status")
     .describe("The branch the app commits status records to"),
+  parallel_limit: z.int().min(1).max(50).default(4).describe("Steps of one request running at a time, unless its definition says"),
+  merge: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      method: z.enum(["merge", "squash", "rebase"]).default("squash"),
+    })
+    .default({ enabled: true, method: "squash" })
+    .describe("Whether pao merges a pull request once all its requests are completed, and how"),
 });
 export type RepoConfig = z.infer<typeof RepoConfigSchema>;
 

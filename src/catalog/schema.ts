@@ -116,6 +116,8 @@ export const Action = z.strictObject({
   depends_on: z.array(ActionName).optional(),
   verification: Verification.optional(),
   retry_policy: RetryPolicy.optional(),
+  timeout: Duration.optional().describe("How long one attempt may run once started (default 60m)"),
+  queue_timeout: Duration.optional().describe("How long one attempt may wait for a runner once dispatched (default 30m)"),
 });
 export type Action = z.infer<typeof Action>;
 
@@ -144,6 +146,7 @@ export const CatalogItem = z.strictObject({
   fulfillment: z.strictObject({
     execution_mode: z.enum(["automation", "manual"]).default("automation"),
     retry_policy: RetryPolicy.optional(),
+    parallel_limit: z.int().min(1).max(50).optional().describe("Steps of one request running at a time (default: .github/pao.yml's, else 4)"),
     manual_fallback: z.strictObject({ enabled: z.boolean(), trigger_on_failure: z.boolean() }).optional(),
     actions: z.array(Action).max(MAX_ENTRIES),
   }),

@@ -20,6 +20,8 @@ import { isDeepStrictEqual } from "node:util";
 import type { Diagnostic } from "../diagnostics.js";
 import type { ApprovalState } from "./approval.js";
 import type { RequestAssessment } from "./assess.js";
+import type { Effect } from "./effects.js";
+import { advance, cancelLiveRuns, start, type FulfilmentFacts } from "./engine.js";
 import { newStatusRecord } from "./record.js";
 import type { ApprovalRecord, RequestStatus, StatusRecord, StepStatus } from "./status-record.js";
 
@@ -33,6 +35,9 @@ export interface PullRequestFacts {
   intoDefaultBranch: boolean;
   /** The requester. */
   author: string;
+  headSha: string;
+  /** A draft pull request is validated and recorded, but its requests start only once it is ready for review. */
+  draft: boolean;
 }
 
 export interface DecideInput {
@@ -43,6 +48,14 @@ export interface DecideInput {
   approval: ApprovalState | null;
   /** ISO 8601 instant. */
   now: string;
+  /** What fulfilment needs (the frozen plan, the runs); absent when the pass gathered none, so nothing starts or moves. */
+  fulfilment?: FulfilmentFacts;
+}
+
+/** The record a request should have, and what the world must do for it (performed once the record is committed). */
+export interface Decision {
+  record: StatusRecord | null;
+  effects: Effect[];
 }
 
 /** Statuses after which closing or changing the pull request no longer changes the record. */
@@ -56,11 +69,30 @@ export function hasStarted(record: StatusRecord): boolean {
   return REACHED_BY_FULFILMENT.has(record.status) || record.fulfillment.steps.some((s) => s.attempts.length > 0);
 }
 
-export function decide(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
-  const next = transition(current, input);
-  if (next === null || current === null) return next;
-  if (sameRecord({ ...next, updated_at: current.updated_at }, current)) return current;
-  return { ...next, updated_at: input.now };
+export function decide(current: StatusRecord | null, input: DecideInput): Decision {
+  let next = transition(current, input);
+  const effects: Effect[] = [];
+  if (current?.status === "in_progress" && next?.status === "aborted") effects.push(...cancelLiveRuns(current));
+  const f = input.fulfilment;
+  if (next !== null && f) {
+    if (next.status === "submitted" && mayFulfil(input.pullRequest) && f.frozen && input.request?.valid) next = start(next, f.frozen, f.headSha, input.now);
+    if (next.status === "in_progress") {
+      const advanced = advance(next, f, input.now);
+      next = advanced.record;
+      effects.push(...advanced.effects);
+    }
+  }
+  if (next === null || current === null) return { record: next, effects };
+  if (sameRecord({ ...next, updated_at: current.updated_at }, current)) return { record: current, effects };
+  return { record: { ...next, updated_at: input.now }, effects };
+}
+
+/**
+ * Fulfilment starts for pull requests of this repository into the default branch that are ready for review, or
+ * were merged early (a merged pull request's requests go on, DESIGN.md "Merged early").
+ */
+function mayFulfil(pr: PullRequestFacts): boolean {
+  return !pr.fork && pr.intoDefaultBranch && ((pr.state === "open" && !pr.draft) || pr.merged);
 }
 
 function transition(current: StatusRecord | null, input: DecideInput): StatusRecord | null {
@@ -69,6 +101,10 @@ function transition(current: StatusRecord | null, input: DecideInput): StatusRec
   // Retargeted away from the default branch: like a closed pull request until it comes back.
   if (!pr.intoDefaultBranch) return current === null || ENDED.has(current.status) || hasStarted(current) ? current : end(current, "cancelled");
   if (pr.state === "closed") {
+    if (pr.merged && current !== null && (current.status === "awaiting_approval" || current.status === "validating")) {
+      const why = current.status === "validating" ? "its request file did not validate" : "it had its approval";
+      return { ...end(current, "cancelled"), status_reason: `the pull request was merged before ${why}; open a new pull request to order it` };
+    }
     if (pr.merged || current === null || ENDED.has(current.status)) return current;
     return end(current, hasStarted(current) ? "aborted" : "cancelled");
   }
@@ -104,7 +140,11 @@ function end(record: StatusRecord, status: "cancelled" | "aborted"): StatusRecor
     status,
     fulfillment: {
       ...record.fulfillment,
-      steps: record.fulfillment.steps.map((s) => (UNFINISHED_STEPS.has(s.status) ? { ...s, status: "cancelled" } : s)),
+      steps: record.fulfillment.steps.map((s) =>
+        UNFINISHED_STEPS.has(s.status)
+          ? { ...s, status: "cancelled", next_attempt_at: null, attempts: s.attempts.map((a) => (a.status === "dispatched" || a.status === "running" ? { ...a, status: "cancelled" } : a)) }
+          : s,
+      ),
       can_resume: false,
       can_abort: false,
     },

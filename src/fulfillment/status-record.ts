@@ -4,6 +4,7 @@
  * as ISO 8601 instants and rendered in the configured zone when served.
  */
 import { z } from "zod";
+import { ACTION_TYPE_NAMES } from "../catalog/action-types.js";
 import { REQUEST_ID } from "../requests/request-id.js";
 
 export const REQUEST_STATUSES = [
@@ -31,13 +32,23 @@ export const Attempt = z.strictObject({
   completed_at: Instant.nullable().optional(),
   status: z.enum(["dispatched", "running", "completed", "failed", "cancelled"]),
   error: z.strictObject({ type: z.string(), message: z.string() }).nullable().optional(),
+  /** When pao committed its intent to dispatch, before it called GitHub. */
+  requested_at: Instant.nullable().optional(),
+  /** GitHub's run_attempt of the run: above 1 when someone re-ran it by hand (it stays this attempt). */
+  run_attempt: z.int().min(1).nullable().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
+
+const RetryPolicyRecord = z.strictObject({
+  max_attempts: z.int().min(1),
+  backoff_strategy: z.enum(["exponential", "linear", "fixed"]),
+  initial_delay: z.string().nullable().optional(),
+});
 
 export const StepRecord = z.strictObject({
   step_id: z.string().regex(/^step-\d{3,}$/),
   name: z.string(),
-  type: z.string(),
+  type: z.enum(ACTION_TYPE_NAMES),
   status: z.enum(STEP_STATUSES),
   depends_on: z.array(z.string()).default([]),
   attempts: z.array(Attempt).default([]),
@@ -46,6 +57,16 @@ export const StepRecord = z.strictObject({
     .strictObject({ type: z.string(), expected: z.unknown(), actual: z.unknown().optional(), verified: z.boolean().nullable().optional() })
     .nullable()
     .optional(),
+  // The frozen plan (set when fulfilment starts): what this step runs, whatever the catalog says later.
+  /** The executor workflow it dispatches; null when pao fulfils it without one (an issue for manual work). */
+  workflow: z.string().nullable().optional(),
+  /** sha256 of the `pao_payload` it is sent, so a re-rendered payload is known to be the same. */
+  payload_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
+  retry_policy: RetryPolicyRecord.optional(),
+  timeout: z.string().optional(),
+  queue_timeout: z.string().optional(),
+  /** When the next automatic attempt is due (after a failed one, with backoff); a restart loses no timer. */
+  next_attempt_at: Instant.nullable().optional(),
 });
 export type StepRecord = z.infer<typeof StepRecord>;
 
@@ -74,16 +95,27 @@ export const StatusRecord = z.strictObject({
   /** The git blob sha of the request file the record was made from: what an approval and a fulfilment are for. */
   request_sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
   approval: ApprovalRecord.nullable().optional(),
+  /** Why the request is in its status, when that is not plain (cancelled because the pull request was merged early). */
+  status_reason: z.string().nullable().optional(),
+  /** The default branch's commit whose catalog the plan was made from; set when fulfilment starts. */
+  catalog_commit: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+  /** The pull request's head when fulfilment started: what pao merges once the request is completed. */
+  head_sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+  started_at: Instant.nullable().optional(),
+  completed_at: Instant.nullable().optional(),
+  /** pao's merge of the pull request, once every request of it completed: merged, or refused by GitHub and why. */
+  merge: z
+    .strictObject({ outcome: z.enum(["merged", "refused"]), sha: z.string(), message: z.string().nullable().optional(), at: Instant })
+    .nullable()
+    .optional(),
   fulfillment: z.strictObject({
     execution_mode: z.enum(["automation", "manual"]),
-    retry_policy: z.strictObject({
-      max_attempts: z.int().min(1),
-      backoff_strategy: z.enum(["exponential", "linear", "fixed"]),
-      initial_delay: z.string().nullable().optional(),
-    }),
+    retry_policy: RetryPolicyRecord,
     steps: z.array(StepRecord),
     can_resume: z.boolean(),
     can_abort: z.boolean(),
+    /** Steps of this request dispatched at a time, at most (frozen at start). */
+    parallel_limit: z.int().min(1).optional(),
     tickets: z.array(z.strictObject({ step_id: z.string(), issue: z.int(), url: z.string() })).default([]),
   }),
 });

@@ -5,6 +5,7 @@
  * (the webhook) or POST /admin/catalog/refresh triggers a refresh.
  */
 import { CatalogLoader } from "../catalog/load.js";
+import type { Catalog } from "../catalog/model.js";
 import { DEFAULT_LAYOUT, isWorkflowFile, isYamlUnder } from "../catalog/paths.js";
 import type { GitHubGateway, TreeEntry } from "../github/gateway.js";
 import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
@@ -12,7 +13,15 @@ import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type Sn
 export interface GitHubSource extends SnapshotSource {
   /** A push webhook: refreshes when it moved the default branch or the status branch. */
   onPush(ref: string): Promise<void>;
+  /**
+   * The catalog as it was at a commit of the default branch: what a started request is fulfilled from, whatever the
+   * catalog says now. The current snapshot's when it is that commit; otherwise read (blobs cached) and kept.
+   */
+  catalogAt(commit: string): Promise<Catalog>;
 }
+
+/** How many older catalogs catalogAt keeps. */
+const KEPT_CATALOGS = 8;
 
 const CATALOG_FOLDERS = [DEFAULT_LAYOUT.catalogDir, DEFAULT_LAYOUT.workflowsDir, DEFAULT_LAYOUT.requestsDir];
 const isRequest = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.requestsDir);
@@ -23,16 +32,19 @@ function wanted(entry: TreeEntry): boolean {
   return isWorkflowFile(entry.path) || isYamlUnder(entry.path, DEFAULT_LAYOUT.catalogDir) || isRequest(entry.path);
 }
 
-export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHubSource> {
+type SourcePort = Pick<GitHubGateway, "repository" | "branchCommit" | "tree" | "blob" | "retainBlobs" | "commitDate">;
+
+export async function createGitHubSource(gateway: SourcePort): Promise<GitHubSource> {
   const loader = new CatalogLoader();
+  const pastLoader = new CatalogLoader();
+  const past = new Map<string, Promise<Catalog>>();
   const repository = await gateway.repository();
   let lastCommit: { sha: string; date: Date } | undefined;
   let snapshot = await read();
 
   async function read(): Promise<Snapshot> {
     const defaultCommit = await gateway.branchCommit(repository.defaultBranch);
-    const entries = defaultCommit ? (await gateway.tree(defaultCommit, CATALOG_FOLDERS)).filter(wanted) : [];
-    const files = await Promise.all(entries.map(async (e) => ({ path: e.path, sha: e.sha, text: await gateway.blob(e.sha) })));
+    const files = defaultCommit ? await filesAt(defaultCommit) : [];
     const { catalog, diagnostics } = loader.load(files.filter((f) => !isRequest(f.path)));
 
     const statusBranch = catalog.config.status_branch;
@@ -41,7 +53,7 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
     const statusFiles = await Promise.all(statusEntries.map(async (e) => ({ path: e.path, text: await gateway.blob(e.sha) })));
     const records = parseStatusRecords(statusFiles);
 
-    gateway.retainBlobs(new Set([...entries, ...statusEntries].map((e) => e.sha)));
+    gateway.retainBlobs(new Set([...files, ...statusEntries].map((e) => e.sha)));
     if (defaultCommit && lastCommit?.sha !== defaultCommit) lastCommit = { sha: defaultCommit, date: await gateway.commitDate(defaultCommit) };
     const updated = defaultCommit ? lastCommit?.date : undefined;
     return {
@@ -55,7 +67,13 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
       syncedAt: new Date(),
       repository: { url: repository.htmlUrl, branch: repository.defaultBranch },
       mode: "github",
+      catalogCommit: defaultCommit,
     };
+  }
+
+  async function filesAt(commit: string) {
+    const entries = (await gateway.tree(commit, CATALOG_FOLDERS)).filter(wanted);
+    return Promise.all(entries.map(async (e) => ({ path: e.path, sha: e.sha, text: await gateway.blob(e.sha) })));
   }
 
   const refresh = serialRefresher(read, (s) => (snapshot = s));
@@ -64,6 +82,17 @@ export async function createGitHubSource(gateway: GitHubGateway): Promise<GitHub
     current: () => snapshot,
     refresh,
     close: () => undefined,
+    catalogAt(commit: string): Promise<Catalog> {
+      if (snapshot.catalogCommit === commit) return Promise.resolve(snapshot.catalog);
+      let kept = past.get(commit);
+      if (!kept) {
+        kept = filesAt(commit).then((files) => pastLoader.load(files.filter((f) => !isRequest(f.path))).catalog);
+        kept.catch(() => past.delete(commit));
+        if (past.size >= KEPT_CATALOGS) past.delete(past.keys().next().value!);
+        past.set(commit, kept);
+      }
+      return kept;
+    },
     async onPush(ref: string) {
       const statusBranch = snapshot.catalog.config.status_branch;
       if (ref === `refs/heads/${repository.defaultBranch}` || ref === `refs/heads/${statusBranch}`) await refresh();

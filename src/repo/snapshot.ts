@@ -32,6 +32,8 @@ export interface Snapshot {
   syncedAt: Date;
   repository: { url: string; branch: string };
   mode: "local" | "github";
+  /** The default branch's commit the catalog was read from, where the source knows one (GitHub mode). */
+  catalogCommit?: string | null;
 }
 
 export interface SnapshotSource {

@@ -94,12 +94,14 @@ describe("the status writer", () => {
     const seen: Array<Record<string, unknown> | undefined> = [];
     const result = await new StatusWriter(racing, "pao-status").update(id, (current) => {
       seen.push(current?.parameters);
-      return current ? { ...current, status: "failed" } : null;
+      return { record: current ? { ...current, status: "failed" } : null, effects: [{ type: "wake", key: "k", at: `2025-01-01T00:00:0${seen.length}Z` }] };
     });
     // The update ran twice: on the record it first read, then on the other replica's.
     expect(seen.map((p) => p?.["replicas"])).toEqual([3, 9]);
     expect(result.record).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
     expect(result.raced).toBe(true);
+    // The effects are those of the decision on the record that was committed, not of the one on the stale record.
+    expect(result.effects).toEqual([{ type: "wake", key: "k", at: "2025-01-01T00:00:02Z" }]);
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
   });
 
@@ -108,8 +110,8 @@ describe("the status writer", () => {
     commitFiles(current(), repo, "pao-status", { [recordPath("req-ffffffffffff")]: "status: [unclosed\n" }, { message: "hand edit" });
     const writer = new StatusWriter(gateway, "pao-status");
     const [broken, fine] = await Promise.allSettled([
-      writer.update("req-ffffffffffff", () => record("req-ffffffffffff")),
-      writer.update("req-111111111111", () => record("req-111111111111")),
+      writer.update("req-ffffffffffff", () => ({ record: record("req-ffffffffffff"), effects: [] })),
+      writer.update("req-111111111111", () => ({ record: record("req-111111111111"), effects: [] })),
     ]);
     expect(broken.status).toBe("rejected");
     expect(String((broken as PromiseRejectedResult).reason)).toMatch(/status\/req-ffffffffffff\.yaml on the status branch does not parse/);

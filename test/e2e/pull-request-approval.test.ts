@@ -15,7 +15,7 @@ describe("approval", () => {
   it("waits for an approving review by a writer in the item's team, on the current content; a change voids it", async () => {
     const path = "requests/data-team/analytics-db.yaml";
     const text = ORDERS_DB.replace("database_name: orders", "database_name: analytics");
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "order-analytics-db", title: "Order a database", files: { [path]: text } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "order-analytics-db", title: "Order a database", files: { [path]: text } });
     const id = idOf(path, pull.number);
 
     let check = await checkTitled(pull.head.sha, "1 request waits for approval");
@@ -73,7 +73,7 @@ describe("approval", () => {
 
   it("does not count an approval it cannot confirm with GitHub, and says so; the next event counts it", async () => {
     const path = "requests/data-team/lookup-db.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "order-lookup-db", title: "Order a database", files: { [path]: ORDERS_DB.replace("database_name: orders", "database_name: lookup") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "order-lookup-db", title: "Order a database", files: { [path]: ORDERS_DB.replace("database_name: orders", "database_name: lookup") } });
     const id = idOf(path, pull.number);
     await until(() => recordOn(id)?.status === "awaiting_approval", "the request to wait for approval");
     // The app may not read team memberships (say its members permission was withdrawn): GitHub answers 403.
@@ -98,7 +98,7 @@ describe("approval", () => {
 
   it("makes every destructive update wait for approval", async () => {
     const path = "requests/data-team/orders-db-upgrade-2.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "upgrade-orders-db", title: "Upgrade the database", files: { [path]: DB_UPGRADE } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "upgrade-orders-db", title: "Upgrade the database", files: { [path]: DB_UPGRADE } });
     await checkTitled(pull.head.sha, "1 request waits for approval");
     await commentSaying(pull.number, "⏳ Waiting for approval: this update is destructive");
     expect(recordOn(idOf(path, pull.number))).toMatchObject({ status: "awaiting_approval", kind: "update_item", approval: { reason: "destructive" } });

@@ -2,10 +2,9 @@
  * Request pull requests end to end, what happens after opening: pushes before and after fulfilment starts, request
  * files taken out, closing and reopening, a record that cannot be written.
  */
-import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { gitBlobSha, recordPath } from "../../src/app/status-writer.js";
-import { closePullRequest, commitFiles, openPullRequest, pushToPullRequest, reopenPullRequest, rerequestCheckRun } from "../sim/index.js";
+import { gitBlobSha } from "../../src/app/status-writer.js";
+import { closePullRequest, commitFiles, openPullRequest, pushToPullRequest, reopenPullRequest, rerequestCheckRun, setDraft, startRun } from "../sim/index.js";
 import { NAME, OWNER, until } from "./github-world.js";
 import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 
@@ -15,7 +14,7 @@ const { recordOn, checkRuns, annotations, commentSaying, checkTitled, quiet } = 
 describe("changes and closing", () => {
   it("cancels the requests of a pull request closed without merge, and takes them up again when it is reopened", async () => {
     const path = "requests/product-team/second-thoughts.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "second-thoughts", title: "Order, then not", files: { [path]: CACHE("second-thoughts") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "second-thoughts", title: "Order, then not", files: { [path]: CACHE("second-thoughts") } });
     const id = idOf(path, pull.number);
     const first = await until(() => recordOn(id), "the record");
     closePullRequest(world().sim, world().repo, pull.number);
@@ -33,7 +32,7 @@ describe("changes and closing", () => {
   it("cancels a request whose file the pull request no longer adds, and the comment keeps it in view", async () => {
     const kept = "requests/product-team/kept.yaml";
     const dropped = "requests/product-team/dropped.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "drop-one", title: "Order two, keep one", files: { [kept]: CACHE("kept"), [dropped]: CACHE("dropped") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "drop-one", title: "Order two, keep one", files: { [kept]: CACHE("kept"), [dropped]: CACHE("dropped") } });
     await until(() => recordOn(idOf(kept, pull.number)) && recordOn(idOf(dropped, pull.number)), "both records");
     const head = pushToPullRequest(world().sim, world().repo, pull.number, { files: { [dropped]: null } });
     await until(() => recordOn(idOf(dropped, pull.number))?.status === "cancelled", "the dropped request cancelled");
@@ -46,7 +45,7 @@ describe("changes and closing", () => {
   it("cancels the requests of a pull request retargeted away from the default branch, and takes them up when it comes back", async () => {
     commitFiles(world().sim, world().repo, "release-2", { "docs/release.md": "# release 2\n" }, { from: "main", push: false });
     const path = "requests/product-team/retargeted.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "retargeted", title: "Order a cache", files: { [path]: CACHE("retargeted") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "retargeted", title: "Order a cache", files: { [path]: CACHE("retargeted") } });
     const id = idOf(path, pull.number);
     await until(() => recordOn(id)?.status === "submitted", "the record");
     const retarget = (base: string) => world().as("dev-user").request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner: OWNER, repo: NAME, pull_number: pull.number, base });
@@ -57,9 +56,9 @@ describe("changes and closing", () => {
     await until(() => recordOn(id)?.status === "submitted", "the request taken up again");
   });
 
-  it("re-validates a push before fulfilment, and refuses one that changes a request after fulfilment started", async () => {
+  it("re-validates a push before fulfilment (a draft waits), and refuses one that changes a request after fulfilment started", async () => {
     const path = "requests/product-team/in-flight.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "in-flight", title: "Order a cache", files: { [path]: CACHE("in-flight") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "in-flight", title: "Order a cache", files: { [path]: CACHE("in-flight") } });
     const id = idOf(path, pull.number);
     await until(() => recordOn(id), "the record");
 
@@ -69,12 +68,11 @@ describe("changes and closing", () => {
     await checkTitled(second, "1 valid request");
     await until(() => recordOn(id)?.parameters["cache_size"] === "4gb", "the record to follow the push");
 
-    // Fulfilment starts (what the next piece of pao does): step-001 dispatched, the request in progress.
-    const started = recordOn(id)!;
-    started.status = "in_progress";
-    started.fulfillment.steps[0]!.status = "running";
-    started.fulfillment.steps[0]!.attempts = [{ attempt_number: 1, run_id: 1, status: "running", started_at: started.updated_at }];
-    commitFiles(world().sim, world().repo, "pao-status", { [recordPath(id)]: stringify(started) }, { message: "fulfilment started" });
+    // The draft is marked ready for review: fulfilment starts, step-001 is dispatched and its run starts.
+    setDraft(world().sim, world().repo, pull.number, false);
+    const started = await until(() => recordOn(id)?.fulfillment.steps[0]!.attempts[0]?.run_id ?? undefined, "fulfilment to start");
+    startRun(world().sim, world().repo, started);
+    await until(() => recordOn(id)?.fulfillment.steps[0]!.status === "running", "step-001 running");
     await quiet();
 
     const third = pushToPullRequest(world().sim, world().repo, pull.number, { files: { [path]: edited.replace("cache_size: 4gb", "cache_size: 8gb") } });
@@ -107,7 +105,7 @@ describe("changes and closing", () => {
     world().sim.fault({ match: "git/create-ref", status: 403 });
     let pull: ReturnType<typeof openPullRequest>;
     try {
-      pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "unlucky", title: "Order a cache", files: { [path]: CACHE("unlucky") } });
+      pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "unlucky", title: "Order a cache", files: { [path]: CACHE("unlucky") } });
       const check = await checkTitled(pull.head.sha, "1 error to fix");
       expect(check.conclusion).toBe("failure");
       expect(check.output.summary).toContain("pao could not write this request's status record");

@@ -43,7 +43,7 @@ describe("idempotence", () => {
    * approve. `between` runs after each act (to let pao catch up, or to release held deliveries).
    */
   async function story(branch: string, between: () => Promise<void>): Promise<{ number: number; head: string }> {
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch, title: "Order a twin database", files: { [path]: text } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch, title: "Order a twin database", files: { [path]: text } });
     const second = pushToPullRequest(world().sim, world().repo, pull.number, { files: { [path]: changed } });
     await between();
     submitReview(world().sim, world().repo, pull.number, { user: "reader", state: "APPROVED" });
@@ -135,7 +135,7 @@ describe("idempotence", () => {
     world().sim.fault({ match: "git/create-ref", status: 422, times: 1 });
     const before = world().sim.calls.length;
     try {
-      const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "raced", title: "Order a cache", files: { [path]: CACHE("raced") } });
+      const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "raced", title: "Order a cache", files: { [path]: CACHE("raced") } });
       await until(() => recordOn(idOf(path, pull.number)), "the record");
       await quiet();
       const calls = world().sim.calls.slice(before).filter((c) => c.caller === "installation");

@@ -17,7 +17,7 @@ describe("a request pull request", () => {
   it("gets one check, one sticky comment with the plan, and a submitted record on a pao-status branch it creates", async () => {
     expect(world().repo.refs.get("heads/pao-status")).toBeUndefined();
     const path = "requests/product-team/orders-cache.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "order-cache", title: "Order a cache", files: { [path]: CACHE("orders-cache") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "order-cache", title: "Order a cache", files: { [path]: CACHE("orders-cache") } });
     const id = idOf(path, pull.number);
     const record = await until(() => recordOn(id), "the status record");
     expect(record).toMatchObject({
@@ -54,6 +54,7 @@ describe("a request pull request", () => {
     const other = "requests/product-team/multi-b.yaml";
     const bad = "requests/product-team/multi-bad.yaml";
     const pull = openPullRequest(world().sim, world().repo, {
+      draft: true,
       author: "dev-user",
       branch: "order-several",
       title: "Order three things",
@@ -75,6 +76,7 @@ describe("a request pull request", () => {
   it("refuses a requester.user_id other than the pull request's author, on its line", async () => {
     const path = "requests/product-team/impostor.yaml";
     const pull = openPullRequest(world().sim, world().repo, {
+      draft: true,
       author: "dev-user",
       branch: "order-as-someone-else",
       title: "Order as someone else",
@@ -89,7 +91,7 @@ describe("a request pull request", () => {
 
   it("validates a pull request from a fork but never records it, and the comment says why", async () => {
     const path = "requests/product-team/from-fork.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "fork-order", title: "Order from my fork", files: { [path]: CACHE("from-fork") }, fromFork: true });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "fork-order", title: "Order from my fork", files: { [path]: CACHE("from-fork") }, fromFork: true });
     const check = await checkTitled(pull.head.sha, "1 valid request");
     expect(check.output.summary).toContain("comes from a fork");
     const body = await commentSaying(pull.number, "comes from a fork");
@@ -101,7 +103,7 @@ describe("a request pull request", () => {
   it("validates a pull request into another branch than the default one but never records it, and says why", async () => {
     commitFiles(world().sim, world().repo, "release-1", { "docs/release.md": "# release 1\n" }, { from: "main", push: false });
     const path = "requests/product-team/into-release.yaml";
-    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "order-into-release", base: "release-1", title: "Order on a release branch", files: { [path]: CACHE("into-release") } });
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "order-into-release", base: "release-1", title: "Order on a release branch", files: { [path]: CACHE("into-release") } });
     const check = await checkTitled(pull.head.sha, "1 valid request");
     expect(check.output.summary).toContain("does not merge into the default branch");
     await commentSaying(pull.number, "change its base branch to order");
@@ -113,6 +115,7 @@ describe("a request pull request", () => {
     const catalogText = readFileSync("catalog/databases/redis-cache.yaml", "utf8").replace(/^version: .*$/m, "version: 9.9.9");
     const path = "requests/product-team/future-cache.yaml";
     const pull = openPullRequest(world().sim, world().repo, {
+      draft: true,
       author: "dev-user",
       branch: "order-with-catalog",
       title: "Add a version and order it",

@@ -106,7 +106,7 @@ export function requestKit(current: () => GitHubWorld) {
 
   /** A developer orders by pull request, and pao has recorded it, commented, and gone quiet. */
   async function settledOrder(path: string, text: string, branch: string) {
-    const pull = openPullRequest(current().sim, current().repo, { author: "dev-user", branch, title: "Order", files: { [path]: text } });
+    const pull = openPullRequest(current().sim, current().repo, { draft: true, author: "dev-user", branch, title: "Order", files: { [path]: text } });
     await until(() => recordOn(idOf(path, pull.number)), `the record of ${path}`);
     await commentSaying(pull.number, idOf(path, pull.number));
     await quiet();

@@ -46,7 +46,13 @@ function assess(path: string, sha: string, body = text(path)): RequestAssessment
   return assessed!;
 }
 
-const open: PullRequestFacts = { number: 7, state: "open", merged: false, fork: false, intoDefaultBranch: true, author: "dev-user" };
+const open: PullRequestFacts = { number: 7, state: "open", merged: false, fork: false, intoDefaultBranch: true, author: "dev-user", headSha: "a".repeat(40), draft: false };
+/** The record a decision leaves (these tests gather no fulfilment facts, so nothing starts and there are no effects). */
+const decideRecord = (current: StatusRecord | null, given: DecideInput): StatusRecord | null => {
+  const decision = decide(current, given);
+  expect(decision.effects).toEqual([]);
+  return decision.record;
+};
 const closed: PullRequestFacts = { ...open, state: "closed" };
 const merged: PullRequestFacts = { ...open, state: "closed", merged: true };
 const notApproved: ApprovalState = { approved: false, notCounted: [] };
@@ -96,7 +102,7 @@ function fulfilled(record: StatusRecord, status: RequestStatus, first: "running"
 
 describe("a request's first record", () => {
   it("is submitted with every step pending and the request content's sha, when no approval is needed", () => {
-    const record = expectValid(decide(null, input(assess(WEB, SHA1), T0)));
+    const record = expectValid(decideRecord(null, input(assess(WEB, SHA1), T0)));
     expect(record).toMatchObject({
       request_id: requestId("acme/catalog", WEB, 7),
       status: "submitted",
@@ -115,7 +121,7 @@ describe("a request's first record", () => {
   });
 
   it("has every step pending for a bundle, one step per ordered item, and waits for the approval its database asks for", () => {
-    const record = expectValid(decide(null, input(assess(BUNDLE, SHA1), T0)));
+    const record = expectValid(decideRecord(null, input(assess(BUNDLE, SHA1), T0)));
     expect(record.status).toBe("awaiting_approval");
     expect(record.approval).toMatchObject({ reason: "item", teams: ["acme/platform-data-team"] });
     expect(record.fulfillment.steps.length).toBeGreaterThan(1);
@@ -124,7 +130,7 @@ describe("a request's first record", () => {
 
   it("awaits approval when the item asks for it and it is not given", () => {
     for (const approval of [notApproved, null]) {
-      const record = expectValid(decide(null, input(assess(DB, SHA1), T0, { approval })));
+      const record = expectValid(decideRecord(null, input(assess(DB, SHA1), T0, { approval })));
       expect(record.status).toBe("awaiting_approval");
       expect(record.request_sha).toBe(SHA1);
       expect(record.approval).toEqual({ reason: "item", teams: ["acme/platform-data-team"], approved_by: null, review_id: null, approved_at: null });
@@ -133,7 +139,7 @@ describe("a request's first record", () => {
   });
 
   it("is submitted with the approver when the approval is given", () => {
-    const record = expectValid(decide(null, input(assess(DB, SHA1), T0, { approval: approvedByDba })));
+    const record = expectValid(decideRecord(null, input(assess(DB, SHA1), T0, { approval: approvedByDba })));
     expect(record.status).toBe("submitted");
     expect(record.approval).toEqual({
       reason: "item",
@@ -147,43 +153,43 @@ describe("a request's first record", () => {
   it("is not made for an invalid request", () => {
     const invalid = assess(DB, SHA1, edited(DB, "allocated_storage: 100", "allocated_storage: 5000"));
     expect(invalid.valid).toBeNull();
-    expect(decide(null, input(invalid, T0))).toBeNull();
+    expect(decideRecord(null, input(invalid, T0))).toBeNull();
   });
 
   it("is never made for a pull request from a fork, nor for one into another branch than the default one", () => {
-    expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, intoDefaultBranch: false } }))).toBeNull();
-    expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, fork: true } }))).toBeNull();
-    expect(decide(null, input(assess(DB, SHA1), T0, { pullRequest: { ...open, fork: true }, approval: approvedByDba }))).toBeNull();
+    expect(decideRecord(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, intoDefaultBranch: false } }))).toBeNull();
+    expect(decideRecord(null, input(assess(WEB, SHA1), T0, { pullRequest: { ...open, fork: true } }))).toBeNull();
+    expect(decideRecord(null, input(assess(DB, SHA1), T0, { pullRequest: { ...open, fork: true }, approval: approvedByDba }))).toBeNull();
   });
 
   it("is cancelled when its pull request is retargeted away from the default branch, and taken up again when it comes back", () => {
-    const first = decide(null, input(assess(WEB, SHA1), T0))!;
-    const away = decide(first, input(assess(WEB, SHA1), T1, { pullRequest: { ...open, intoDefaultBranch: false } }))!;
+    const first = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    const away = decideRecord(first, input(assess(WEB, SHA1), T1, { pullRequest: { ...open, intoDefaultBranch: false } }))!;
     expect(away.status).toBe("cancelled");
     expect(away.fulfillment.steps.every((s) => s.status === "cancelled")).toBe(true);
-    const back = decide(away, input(assess(WEB, SHA1), T2))!;
+    const back = decideRecord(away, input(assess(WEB, SHA1), T2))!;
     expect(back).toMatchObject({ status: "submitted", created_at: first.created_at });
   });
 
   it("is not made when the pull request is closed or merged before anything was recorded", () => {
-    expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: closed }))).toBeNull();
-    expect(decide(null, input(assess(WEB, SHA1), T0, { pullRequest: merged }))).toBeNull();
+    expect(decideRecord(null, input(assess(WEB, SHA1), T0, { pullRequest: closed }))).toBeNull();
+    expect(decideRecord(null, input(assess(WEB, SHA1), T0, { pullRequest: merged }))).toBeNull();
   });
 });
 
 describe("approval and changes before fulfilment", () => {
   it("moves from awaiting_approval to submitted when the approval is given, keeping created_at", () => {
-    const waiting = decide(null, input(assess(DB, SHA1), T0, { approval: notApproved }))!;
-    const approved = expectValid(decide(waiting, input(assess(DB, SHA1), T1, { approval: approvedByDba })));
+    const waiting = decideRecord(null, input(assess(DB, SHA1), T0, { approval: notApproved }))!;
+    const approved = expectValid(decideRecord(waiting, input(assess(DB, SHA1), T1, { approval: approvedByDba })));
     expect(approved).not.toBe(waiting);
     expect(approved).toMatchObject({ status: "submitted", created_at: T0, updated_at: T1, request_sha: SHA1 });
     expect(approved.approval).toMatchObject({ approved_by: "dba-lead", review_id: 901 });
   });
 
   it("goes back to awaiting_approval when the content changes after approval", () => {
-    const approved = decide(null, input(assess(DB, SHA1), T0, { approval: approvedByDba }))!;
+    const approved = decideRecord(null, input(assess(DB, SHA1), T0, { approval: approvedByDba }))!;
     const changed = assess(DB, SHA2, edited(DB, "instance_class: db.t3.medium", "instance_class: db.t3.large"));
-    const record = expectValid(decide(approved, input(changed, T1, { approval: { approved: false, notCounted: [{ user: "dba-lead", why: "older-content" }] } })));
+    const record = expectValid(decideRecord(approved, input(changed, T1, { approval: { approved: false, notCounted: [{ user: "dba-lead", why: "older-content" }] } })));
     expect(record).toMatchObject({ status: "awaiting_approval", request_sha: SHA2, created_at: T0, updated_at: T1 });
     expect(record.approval).toMatchObject({ approved_by: null, review_id: null, approved_at: null });
     expect(record.parameters).toMatchObject({ instance_class: "db.t3.large" });
@@ -191,59 +197,59 @@ describe("approval and changes before fulfilment", () => {
 
   it("returns the very same record when nothing changed, so nothing is written", () => {
     const request = assess(DB, SHA1);
-    const first = decide(null, input(request, T0, { approval: approvedByDba }))!;
+    const first = decideRecord(null, input(request, T0, { approval: approvedByDba }))!;
     const same = input(request, T0, { approval: approvedByDba });
-    expect(decide(first, same)).toBe(first);
-    expect(decide(decide(first, same), same)).toBe(first);
+    expect(decideRecord(first, same)).toBe(first);
+    expect(decideRecord(decideRecord(first, same), same)).toBe(first);
     // A fresh assessment of the same content is the same state.
-    expect(decide(first, input(assess(DB, SHA1), T0, { approval: { ...approvedByDba } }))).toBe(first);
+    expect(decideRecord(first, input(assess(DB, SHA1), T0, { approval: { ...approvedByDba } }))).toBe(first);
   });
 
   it("keeps created_at and updated_at when a later event changes nothing", () => {
-    const first = decide(null, input(assess(WEB, SHA1), T0))!;
-    const later = decide(first, input(assess(WEB, SHA1), T2));
+    const first = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    const later = decideRecord(first, input(assess(WEB, SHA1), T2));
     expect(later).toBe(first);
     expect(later).toMatchObject({ created_at: T0, updated_at: T0 });
   });
 
   it("keeps created_at and sets updated_at to now when something changed", () => {
-    const first = decide(null, input(assess(WEB, SHA1), T0))!;
-    const changed = expectValid(decide(first, input(assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: 4")), T2)));
+    const first = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    const changed = expectValid(decideRecord(first, input(assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: 4")), T2)));
     expect(changed).toMatchObject({ status: "submitted", created_at: T0, updated_at: T2, request_sha: SHA2 });
     expect(changed.parameters).toMatchObject({ replicas: 4 });
     // A new sha for the same text is a change too: the record names the content it was made from.
-    const resha = decide(first, input(assess(WEB, SHA3), T3))!;
+    const resha = decideRecord(first, input(assess(WEB, SHA3), T3))!;
     expect(resha).toMatchObject({ request_sha: SHA3, created_at: T0, updated_at: T3 });
   });
 
   it("goes to validating on an invalid change, voiding the approval, and back when the request is valid again", () => {
-    const approved = decide(null, input(assess(DB, SHA1), T0, { approval: approvedByDba }))!;
+    const approved = decideRecord(null, input(assess(DB, SHA1), T0, { approval: approvedByDba }))!;
     const invalid = assess(DB, SHA2, edited(DB, "allocated_storage: 100", "allocated_storage: 5000"));
     expect(invalid.valid).toBeNull();
-    const validating = expectValid(decide(approved, input(invalid, T1)));
+    const validating = expectValid(decideRecord(approved, input(invalid, T1)));
     expect(validating).toMatchObject({ status: "validating", request_sha: SHA2, created_at: T0, updated_at: T1 });
     expect(validating.approval).toMatchObject({ reason: "item", approved_by: null, review_id: null, approved_at: null });
-    expect(decide(validating, input(invalid, T2))).toBe(validating);
+    expect(decideRecord(validating, input(invalid, T2))).toBe(validating);
 
     const fixed = assess(DB, SHA3, edited(DB, "allocated_storage: 100", "allocated_storage: 200"));
-    const waiting = expectValid(decide(validating, input(fixed, T2, { approval: notApproved })));
+    const waiting = expectValid(decideRecord(validating, input(fixed, T2, { approval: notApproved })));
     expect(waiting).toMatchObject({ status: "awaiting_approval", request_sha: SHA3, created_at: T0, updated_at: T2 });
-    const submitted = expectValid(decide(validating, input(assess(WEB, SHA3, text(WEB)), T2)));
+    const submitted = expectValid(decideRecord(validating, input(assess(WEB, SHA3, text(WEB)), T2)));
     expect(submitted.status).toBe("submitted");
   });
 
   it("goes to validating from submitted without approval too", () => {
-    const first = decide(null, input(assess(WEB, SHA1), T0))!;
+    const first = decideRecord(null, input(assess(WEB, SHA1), T0))!;
     const invalid = assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: lots"));
     expect(invalid.valid).toBeNull();
-    expect(expectValid(decide(first, input(invalid, T1)))).toMatchObject({ status: "validating", request_sha: SHA2, created_at: T0, updated_at: T1 });
+    expect(expectValid(decideRecord(first, input(invalid, T1)))).toMatchObject({ status: "validating", request_sha: SHA2, created_at: T0, updated_at: T1 });
   });
 });
 
 describe("closing the pull request", () => {
   it("cancels a request that had not started: unfinished steps cancelled, nothing left to abort", () => {
-    for (const record of [decide(null, input(assess(DB, SHA1), T0))!, decide(null, input(assess(BUNDLE, SHA1), T0))!]) {
-      const cancelled = expectValid(decide(record, input(null, T1, { pullRequest: closed })));
+    for (const record of [decideRecord(null, input(assess(DB, SHA1), T0))!, decideRecord(null, input(assess(BUNDLE, SHA1), T0))!]) {
+      const cancelled = expectValid(decideRecord(record, input(null, T1, { pullRequest: closed })));
       expect(cancelled).toMatchObject({ status: "cancelled", created_at: T0, updated_at: T1 });
       expect(cancelled.fulfillment.steps.map((s) => s.status)).toEqual(record.fulfillment.steps.map(() => "cancelled"));
       expect(cancelled.fulfillment.can_abort).toBe(false);
@@ -252,21 +258,25 @@ describe("closing the pull request", () => {
   });
 
   it("cancels whatever the request file then holds", () => {
-    const record = decide(null, input(assess(WEB, SHA1), T0))!;
-    expect(decide(record, input(assess(WEB, SHA1), T1, { pullRequest: closed }))!.status).toBe("cancelled");
+    const record = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    expect(decideRecord(record, input(assess(WEB, SHA1), T1, { pullRequest: closed }))!.status).toBe("cancelled");
     const invalid = assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: lots"));
-    expect(decide(record, input(invalid, T1, { pullRequest: closed }))!.status).toBe("cancelled");
+    expect(decideRecord(record, input(invalid, T1, { pullRequest: closed }))!.status).toBe("cancelled");
   });
 
-  it("aborts a request in progress, cancelling the steps that had not finished and keeping those that had", () => {
-    const base = decide(null, input(assess(BUNDLE, SHA1), T0))!;
+  it("aborts a request in progress, cancelling the steps that had not finished (and their runs) and keeping those that had", () => {
+    const base = decideRecord(null, input(assess(BUNDLE, SHA1), T0))!;
     const inProgress = fulfilled(base, "in_progress", "completed");
     const steps = inProgress.fulfillment.steps;
     steps[1] = { ...steps[1]!, status: "running", attempts: [{ attempt_number: 1, run_id: 4243, status: "running", started_at: T1 }] };
     expectValid(inProgress);
     expect(hasStarted(inProgress)).toBe(true);
 
-    const aborted = expectValid(decide(inProgress, input(null, T2, { pullRequest: closed })));
+    const decision = decide(inProgress, input(null, T2, { pullRequest: closed }));
+    const aborted = expectValid(decision.record);
+    // The run still going is cancelled; the attempt with it.
+    expect(decision.effects).toEqual([{ type: "cancel-run", key: `${inProgress.request_id}/step-002/1`, runId: 4243, force: false }]);
+    expect(aborted.fulfillment.steps[1]!.attempts[0]!.status).toBe("cancelled");
     expect(aborted).toMatchObject({ status: "aborted", created_at: T0, updated_at: T2 });
     expect(aborted.fulfillment.steps.map((s) => s.status)).toEqual(["completed", ...steps.slice(1).map(() => "cancelled")]);
     expect(aborted.fulfillment.steps[0]!.attempts).toEqual(steps[0]!.attempts);
@@ -275,13 +285,13 @@ describe("closing the pull request", () => {
   });
 
   it("aborts rather than cancels once any step was attempted, whatever the status says", () => {
-    const attempted = fulfilled(decide(null, input(assess(WEB, SHA1), T0))!, "submitted");
+    const attempted = fulfilled(decideRecord(null, input(assess(WEB, SHA1), T0))!, "submitted");
     expect(hasStarted(attempted)).toBe(true);
-    expect(decide(attempted, input(null, T1, { pullRequest: closed }))!.status).toBe("aborted");
+    expect(decideRecord(attempted, input(null, T1, { pullRequest: closed }))!.status).toBe("aborted");
   });
 
   it("leaves an ended record as it is", () => {
-    const base = decide(null, input(assess(WEB, SHA1), T0))!;
+    const base = decideRecord(null, input(assess(WEB, SHA1), T0))!;
     const ended = [
       fulfilled(base, "completed", "completed"),
       fulfilled(base, "failed", "failed"),
@@ -289,60 +299,67 @@ describe("closing the pull request", () => {
     ];
     for (const record of ended) {
       expectValid(record);
-      expect(decide(record, input(null, T1, { pullRequest: closed })), record.status).toBe(record);
-      expect(decide(record, input(assess(WEB, SHA1), T1, { pullRequest: closed })), record.status).toBe(record);
-      expect(decide(record, input(assess(WEB, SHA1), T1, { pullRequest: merged })), record.status).toBe(record);
+      expect(decideRecord(record, input(null, T1, { pullRequest: closed })), record.status).toBe(record);
+      expect(decideRecord(record, input(assess(WEB, SHA1), T1, { pullRequest: closed })), record.status).toBe(record);
+      expect(decideRecord(record, input(assess(WEB, SHA1), T1, { pullRequest: merged })), record.status).toBe(record);
     }
-    const cancelled = decide(base, input(null, T1, { pullRequest: closed }))!;
-    expect(decide(cancelled, input(null, T2, { pullRequest: closed }))).toBe(cancelled);
+    const cancelled = decideRecord(base, input(null, T1, { pullRequest: closed }))!;
+    expect(decideRecord(cancelled, input(null, T2, { pullRequest: closed }))).toBe(cancelled);
   });
 
-  it("leaves the record unchanged when the pull request is merged", () => {
-    const submitted = decide(null, input(assess(WEB, SHA1), T0))!;
-    expect(decide(submitted, input(assess(WEB, SHA1), T1, { pullRequest: merged }))).toBe(submitted);
-    const waiting = decide(null, input(assess(DB, SHA1), T0))!;
-    expect(decide(waiting, input(assess(DB, SHA1), T1, { pullRequest: merged }))).toBe(waiting);
+  it("when the pull request is merged early, goes on with a request submitted or in progress and cancels one still waiting, saying why", () => {
+    const submitted = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    expect(decideRecord(submitted, input(assess(WEB, SHA1), T1, { pullRequest: merged }))).toBe(submitted);
+    const waiting = decideRecord(null, input(assess(DB, SHA1), T0))!;
+    const cancelled = expectValid(decideRecord(waiting, input(assess(DB, SHA1), T1, { pullRequest: merged })));
+    expect(cancelled).toMatchObject({ status: "cancelled", status_reason: expect.stringContaining("merged before it had its approval") });
+    const invalid = decideRecord(submitted, input(assess(WEB, SHA2, "catalog_item: nope\n"), T1))!;
+    expect(invalid.status).toBe("validating");
+    expect(decideRecord(invalid, input(assess(WEB, SHA2, "catalog_item: nope\n"), T2, { pullRequest: merged }))).toMatchObject({
+      status: "cancelled",
+      status_reason: expect.stringContaining("did not validate"),
+    });
     const inProgress = fulfilled(submitted, "in_progress");
-    expect(decide(inProgress, input(assess(WEB, SHA1), T1, { pullRequest: merged }))).toBe(inProgress);
+    expect(decideRecord(inProgress, input(assess(WEB, SHA1), T1, { pullRequest: merged }))).toBe(inProgress);
   });
 
   it("on reopening, makes the request anew with created_at kept", () => {
-    const waiting = decide(null, input(assess(DB, SHA1), T0))!;
-    const cancelled = decide(waiting, input(assess(DB, SHA1), T1, { pullRequest: closed }))!;
+    const waiting = decideRecord(null, input(assess(DB, SHA1), T0))!;
+    const cancelled = decideRecord(waiting, input(assess(DB, SHA1), T1, { pullRequest: closed }))!;
     expect(cancelled.status).toBe("cancelled");
 
-    const reopened = expectValid(decide(cancelled, input(assess(DB, SHA1), T2, { approval: notApproved })));
+    const reopened = expectValid(decideRecord(cancelled, input(assess(DB, SHA1), T2, { approval: notApproved })));
     expect(reopened).toMatchObject({ status: "awaiting_approval", created_at: T0, updated_at: T2 });
     expect(reopened.fulfillment.steps.every((s) => s.status === "pending")).toBe(true);
     expect(reopened.fulfillment.can_abort).toBe(true);
 
-    const approved = expectValid(decide(cancelled, input(assess(DB, SHA1), T2, { approval: approvedByDba })));
+    const approved = expectValid(decideRecord(cancelled, input(assess(DB, SHA1), T2, { approval: approvedByDba })));
     expect(approved).toMatchObject({ status: "submitted", created_at: T0, updated_at: T2 });
   });
 });
 
 describe("the request file leaving the pull request", () => {
   it("cancels a request that had not started", () => {
-    const record = decide(null, input(assess(WEB, SHA1), T0))!;
-    const cancelled = expectValid(decide(record, input(null, T1)));
+    const record = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    const cancelled = expectValid(decideRecord(record, input(null, T1)));
     expect(cancelled).toMatchObject({ status: "cancelled", created_at: T0, updated_at: T1 });
     expect(cancelled.fulfillment.steps.every((s) => s.status === "cancelled")).toBe(true);
-    expect(decide(cancelled, input(null, T2))).toBe(cancelled);
-    expect(decide(null, input(null, T0))).toBeNull();
+    expect(decideRecord(cancelled, input(null, T2))).toBe(cancelled);
+    expect(decideRecord(null, input(null, T0))).toBeNull();
   });
 
   it("comes back as if new when the file is added again", () => {
-    const record = decide(null, input(assess(WEB, SHA1), T0))!;
-    const cancelled = decide(record, input(null, T1))!;
-    const back = expectValid(decide(cancelled, input(assess(WEB, SHA1), T2)));
+    const record = decideRecord(null, input(assess(WEB, SHA1), T0))!;
+    const cancelled = decideRecord(record, input(null, T1))!;
+    const back = expectValid(decideRecord(cancelled, input(assess(WEB, SHA1), T2)));
     expect(back).toMatchObject({ status: "submitted", created_at: T0, updated_at: T2 });
   });
 
   it("leaves a request that has started as it is", () => {
-    const inProgress = fulfilled(decide(null, input(assess(WEB, SHA1), T0))!, "in_progress");
-    expect(decide(inProgress, input(null, T1))).toBe(inProgress);
-    const completed = fulfilled(decide(null, input(assess(WEB, SHA1), T0))!, "completed", "completed");
-    expect(decide(completed, input(null, T1))).toBe(completed);
+    const inProgress = fulfilled(decideRecord(null, input(assess(WEB, SHA1), T0))!, "in_progress");
+    expect(decideRecord(inProgress, input(null, T1))).toBe(inProgress);
+    const completed = fulfilled(decideRecord(null, input(assess(WEB, SHA1), T0))!, "completed", "completed");
+    expect(decideRecord(completed, input(null, T1))).toBe(completed);
   });
 });
 
@@ -350,10 +367,10 @@ describe("a change after fulfilment started", () => {
   const changedText = edited(WEB, "replicas: 3", "replicas: 5");
 
   it("leaves the record as it is, and is refused at line 1 of the file", () => {
-    const inProgress = fulfilled(decide(null, input(assess(WEB, SHA1), T0))!, "in_progress");
+    const inProgress = fulfilled(decideRecord(null, input(assess(WEB, SHA1), T0))!, "in_progress");
     const changed = assess(WEB, SHA2, changedText);
-    expect(decide(inProgress, input(changed, T1))).toBe(inProgress);
-    expect(decide(inProgress, input(assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: lots")), T1))).toBe(inProgress);
+    expect(decideRecord(inProgress, input(changed, T1))).toBe(inProgress);
+    expect(decideRecord(inProgress, input(assess(WEB, SHA2, edited(WEB, "replicas: 3", "replicas: lots")), T1))).toBe(inProgress);
 
     const refusal = changeRefusal(inProgress, changed);
     expect(refusal).toMatchObject({ code: "request-changed-after-start", severity: "error", file: WEB, line: 1, column: 1 });
@@ -363,24 +380,24 @@ describe("a change after fulfilment started", () => {
   });
 
   it("is no change at all when the content is the same", () => {
-    const inProgress = fulfilled(decide(null, input(assess(WEB, SHA1), T0))!, "in_progress");
+    const inProgress = fulfilled(decideRecord(null, input(assess(WEB, SHA1), T0))!, "in_progress");
     expect(changeRefusal(inProgress, assess(WEB, SHA1))).toBeNull();
-    expect(decide(inProgress, input(assess(WEB, SHA1), T1))).toBe(inProgress);
+    expect(decideRecord(inProgress, input(assess(WEB, SHA1), T1))).toBe(inProgress);
   });
 
   it("is not refused before fulfilment started, nor without a record", () => {
-    const submitted = decide(null, input(assess(WEB, SHA1), T0))!;
+    const submitted = decideRecord(null, input(assess(WEB, SHA1), T0))!;
     expect(hasStarted(submitted)).toBe(false);
     expect(changeRefusal(submitted, assess(WEB, SHA2, changedText))).toBeNull();
     expect(changeRefusal(null, assess(WEB, SHA2, changedText))).toBeNull();
   });
 
   it("tells, once the request has ended, to open a new pull request", () => {
-    const base = decide(null, input(assess(WEB, SHA1), T0))!;
+    const base = decideRecord(null, input(assess(WEB, SHA1), T0))!;
     for (const status of ["completed", "failed", "aborted"] as const) {
       const ended = fulfilled(base, status, status === "failed" ? "failed" : "completed");
       const changed = assess(WEB, SHA2, changedText);
-      expect(decide(ended, input(changed, T1)), status).toBe(ended);
+      expect(decideRecord(ended, input(changed, T1)), status).toBe(ended);
       const refusal = changeRefusal(ended, changed);
       expect(refusal, status).toMatchObject({ code: "request-changed-after-start", severity: "error", file: WEB, line: 1 });
       expect(refusal!.message).toContain(status);
@@ -390,9 +407,9 @@ describe("a change after fulfilment started", () => {
   });
 
   it("refuses taking the file out of the pull request during fulfilment, on the recorded path, but not once it has ended", () => {
-    const base = decide(null, input(assess(WEB, SHA1), T0))!;
+    const base = decideRecord(null, input(assess(WEB, SHA1), T0))!;
     const inProgress = fulfilled(base, "in_progress");
-    expect(decide(inProgress, input(null, T1))).toBe(inProgress);
+    expect(decideRecord(inProgress, input(null, T1))).toBe(inProgress);
     const refusal = changeRefusal(inProgress, null);
     expect(refusal).toMatchObject({ code: "request-changed-after-start", file: base.request_path, line: 1 });
     expect(refusal!.message).toContain("taken out of this pull request");

@@ -12,6 +12,8 @@ import { CHECK_NOTES, CHECK_SUMMARY, CHECK_TITLE } from "./templates.js";
 import { listedProblems, type ProblemView } from "./problems.js";
 import { fitGitHubText } from "./markdown.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
+import type { StatusRecord } from "../../fulfillment/status-record.js";
+import { progressView, type ProgressView } from "./progress.js";
 
 export const CHECK_NAME = "pao";
 
@@ -31,6 +33,8 @@ export interface FileVerdict {
   orders?: string;
   /** The approval the request needs, when it needs one. */
   approval?: ApprovalView | null;
+  /** Its status record after the pass: once fulfilment started, the check shows its progress. */
+  record?: StatusRecord | null;
 }
 
 export type CheckNoteKind = keyof typeof CHECK_NOTES;
@@ -47,7 +51,24 @@ interface CheckContext {
   errorCount: number;
   failingCount: number;
   waitingCount: number;
-  files: Array<{ path: string; orders: string | null; errors: number; warnings: number; valid: boolean; approval: ApprovalContext | null; problems: ProblemView[]; moreProblems: number }>;
+  /** Requests whose fulfilment failed, goes on, or completed (and none goes on or failed). */
+  failedCount: number;
+  runningCount: number;
+  fulfilledCount: number;
+  abortedCount: number;
+  doneSteps: number;
+  totalSteps: number;
+  files: Array<{
+    path: string;
+    orders: string | null;
+    errors: number;
+    warnings: number;
+    valid: boolean;
+    approval: ApprovalContext | null;
+    progress: ProgressView | null;
+    problems: ProblemView[];
+    moreProblems: number;
+  }>;
   annotationsCut: boolean;
   annotationLimit: number;
   notes: string[];
@@ -76,9 +97,15 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
       warnings: f.diagnostics.length - errors,
       valid: errors === 0,
       approval: f.approval ? approvalContext(f.approval) : null,
+      progress: progressView(f.record ?? null),
       ...listedProblems(f.diagnostics),
     };
   });
+  const started = views.flatMap((f) => (f.progress ? [f.progress] : []));
+  const running = started.filter((p) => !p.completed && !p.failed && !p.aborted);
+  const failed = started.filter((p) => p.failed).length;
+  const fulfilled = started.filter((p) => p.completed).length;
+  const aborted = started.filter((p) => p.aborted).length;
   const totalErrors = views.reduce((n, f) => n + f.errors, 0);
   const waiting = views.filter((f) => f.valid && f.approval && !f.approval.approved).length;
   const context: CheckContext = {
@@ -88,6 +115,12 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     errorCount: totalErrors,
     failingCount: views.filter((f) => !f.valid).length,
     waitingCount: waiting,
+    failedCount: failed,
+    runningCount: running.length,
+    fulfilledCount: fulfilled,
+    abortedCount: aborted,
+    doneSteps: running.reduce((n, p) => n + p.done, 0),
+    totalSteps: running.reduce((n, p) => n + p.total, 0),
     files: views,
     notes: [...notes],
     annotationsCut: annotations.length > MAX_ANNOTATIONS,
@@ -97,8 +130,17 @@ export function validationCheck(files: readonly FileVerdict[], notes: readonly s
     name: CHECK_NAME,
     title: renderTitle(context),
     summary: fitGitHubText(renderSummary(context)),
-    // A request waiting for approval keeps the check in progress: nothing failed, but it is not ready either.
-    ...(files.length === 0 ? { conclusion: "neutral" as const } : totalErrors > 0 ? { conclusion: "failure" as const } : waiting > 0 ? {} : { conclusion: "success" as const }),
+    // A request waiting for approval, or being fulfilled, keeps the check in progress: nothing failed, but it is not
+    // done either (a branch protection requiring the check then keeps a person from merging too early).
+    ...(files.length === 0
+      ? { conclusion: "neutral" as const }
+      : totalErrors > 0 || failed > 0
+        ? { conclusion: "failure" as const }
+        : waiting > 0 || running.length > 0
+          ? {}
+          : aborted > 0 && fulfilled === 0
+            ? { conclusion: "neutral" as const }
+            : { conclusion: "success" as const }),
     annotations: annotations.slice(0, MAX_ANNOTATIONS),
   };
 }

@@ -13,6 +13,7 @@ import type { RequestStatus } from "../../fulfillment/status-record.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
 import { listedProblems, type ProblemView } from "./problems.js";
 import { REQUEST_COMMENT, STICKY_MARKER } from "./templates.js";
+import type { ProgressView } from "./progress.js";
 
 export { STICKY_MARKER, type ApprovalView };
 
@@ -25,6 +26,8 @@ export interface RequestCommentView {
   otherBase: boolean;
   /** The pull request also changes `catalog/`, which validation does not use. */
   catalogChanged: boolean;
+  /** A draft: fulfilment waits until it is ready for review. */
+  draft?: boolean;
   requests: RequestFileView[];
   /** Requests recorded earlier whose file this pull request no longer adds or changes. */
   withdrawn: WithdrawnView[];
@@ -53,6 +56,10 @@ export interface RequestFileView {
   status: RequestStatus | null;
   /** Everything validation found; no error means valid. */
   diagnostics: Diagnostic[];
+  /** Once fulfilment started: its live progress. */
+  progress?: ProgressView | null;
+  /** Why the request is in its status, when that needs saying (cancelled by an early merge). */
+  statusReason?: string | null;
 }
 
 export interface OrderView {
@@ -110,6 +117,7 @@ interface CommentContext {
   fromFork: boolean;
   otherBase: boolean;
   catalogChanged: boolean;
+  draft: boolean;
   requests: Array<{
     file: string;
     icon: string;
@@ -119,6 +127,8 @@ interface CommentContext {
     moreParameters: number;
     plan: (Omit<PlanView, "steps"> & { stepCount: number; shownPayloads: boolean; steps: Array<Omit<StepView, "sent" | "problem"> & { sent: { payload: unknown } | null; problem: string | null }> }) | null;
     status: RequestStatus | null;
+    progress: ProgressView | null;
+    statusReason: string | null;
     approval: ApprovalContext | null;
     awaitingApproval: boolean;
     valid: boolean;
@@ -141,12 +151,13 @@ export function renderRequestComment(view: RequestCommentView): string {
     fromFork: view.fromFork,
     otherBase: view.otherBase,
     catalogChanged: view.catalogChanged,
+    draft: view.draft ?? false,
     requests: view.requests.map((r) => {
       const errors = errorCount(r.diagnostics);
       const awaiting = r.approval !== null && r.approval.approvedBy === null;
       return {
         file: r.file,
-        icon: errors > 0 ? "❌" : awaiting ? "⏳" : "✅",
+        icon: errors > 0 || r.status === "failed" ? "❌" : awaiting ? "⏳" : r.status === "in_progress" ? "🔄" : "✅",
         requester: r.requester,
         request: r.request ? { ...r.request, kindLabel: KIND_LABELS[r.request.kind] } : null,
         parameters: r.parameters.slice(0, MAX_SHOWN_PARAMETERS),
@@ -160,6 +171,8 @@ export function renderRequestComment(view: RequestCommentView): string {
             }
           : null,
         status: r.status,
+        progress: r.progress ?? null,
+        statusReason: r.statusReason ?? null,
         approval: r.approval ? approvalContext(r.approval) : null,
         awaitingApproval: awaiting,
         valid: errors === 0,

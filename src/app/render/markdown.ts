@@ -85,6 +85,16 @@ export function jsonBlock(value: unknown): string {
   return `${fence}json\n${json}\n${fence}`;
 }
 
+/**
+ * A link whose text is `label`: only an http(s) URL with nothing that could end the link early is linked; anything
+ * else is shown as code, so a hostile URL cannot inject Markdown.
+ */
+export function markdownLink(label: unknown, url: unknown): string {
+  const href = asText(url);
+  if (!/^https?:\/\/[^\s()<>\[\]"'`\\]+$/.test(href)) return codeSpan(href, true);
+  return `[${escapeText(label)}](${href})`;
+}
+
 const hb = Handlebars.create();
 const safe = (s: string) => new hb.SafeString(s);
 
@@ -94,6 +104,7 @@ const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   cell: (value) => (present("cell", value), safe(codeSpan(value, true))),
   json: (value) => (present("json", value), safe(jsonCell(value))),
   jsonBlock: (value) => (present("jsonBlock", value), safe(jsonBlock(value))),
+  link: (label, url) => (present("link", url), safe(markdownLink(label, url))),
   plural: (n, singular, ...rest) => {
     present("plural", n);
     if (typeof n !== "number" || typeof singular !== "string") throw new MarkdownTemplateError("{{plural}} takes a number and a word");

@@ -12,6 +12,7 @@ import type { RequestAssessment } from "../../fulfillment/assess.js";
 import { hasStarted } from "../../fulfillment/decide.js";
 import type { StatusRecord } from "../../fulfillment/status-record.js";
 import type { ApprovalView } from "./approval.js";
+import { progressView } from "./progress.js";
 import type { RequestCommentView, RequestFileView } from "./comment.js";
 
 /** The approval a request needs, as it stands; null when it needs none or is not valid. */
@@ -29,6 +30,7 @@ export interface CommentInput {
   fromFork: boolean;
   otherBase: boolean;
   catalogChanged: boolean;
+  draft: boolean;
   requester: string;
   files: ReadonlyArray<{ assessment: RequestAssessment; record: StatusRecord | null; approval: ApprovalView | null; diagnostics: Diagnostic[] }>;
   /** Records of this pull request whose file it no longer has. */
@@ -40,6 +42,7 @@ export function requestCommentView(input: CommentInput): RequestCommentView {
     fromFork: input.fromFork,
     otherBase: input.otherBase,
     catalogChanged: input.catalogChanged,
+    draft: input.draft,
     requests: input.files.map((f) => fileView(input, f)),
     withdrawn: input.withdrawn.map((r) => ({ file: r.request_path, requestId: r.request_id, status: r.status })),
   };
@@ -97,5 +100,7 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
     approval: f.approval,
     status: record?.status ?? null,
     diagnostics: f.diagnostics,
+    progress: progressView(record),
+    statusReason: record?.status_reason ?? null,
   };
 }

@@ -11,6 +11,7 @@ export const CHECK_NOTES = {
     "This pull request also changes the catalog. Requests are validated against the catalog on the default branch, not against these changes.",
   fork: "This pull request comes from a fork: it is validated, but pao never fulfils requests from forks.",
   "other-base": "This pull request does not merge into the default branch: it is validated, but pao fulfils only requests on their way into the default branch.",
+  draft: "This pull request is a draft: its requests are validated and recorded, and fulfilment starts once it is marked ready for review.",
 } as const;
 
 /**
@@ -37,15 +38,25 @@ const PROBLEM_LIST = `{{#each problems}}
 - … and {{plural moreProblems "more problem"}}, annotated in the check.
 {{/if}}`;
 
+/** A started request's steps (ProgressView, render/progress.ts), as the check and the comment both show them. */
+const PROGRESS_TABLE = `| Step | Name | Status | Attempt | Run | Result |
+|---|---|---|---|---|---|
+{{#each steps}}
+| {{cell id}} | {{cell name}} | {{icon}} {{status}} | {{attempt}} | {{#if runUrl}}{{link "run" runUrl}}{{else}}—{{/if}} | {{#if result}}{{cell result}}{{else}}—{{/if}}{{#if nextAttemptAt}} (retry at {{cell nextAttemptAt}}){{/if}} |
+{{/each}}`;
+
+/** How a started request stands, in one sentence (ProgressView). */
+const PROGRESS_LINE = `{{#if completed}}✅ Fulfilled: {{plural total "step"}} completed.{{else if failed}}❌ Fulfilment failed at {{code failedStep.id}} {{code failedStep.name}}; {{done}} of {{plural total "step"}} completed. Comment {{code failedStep.retry}} or \`/resume\` to go on.{{else if aborted}}🚫 Aborted; {{done}} of {{plural total "step"}} had completed.{{else}}🔄 Fulfilling: {{done}} of {{plural total "step"}} completed.{{/if}}`;
+
 /** The check run's title: one line. */
-export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{#if waitingCount}}{{plural waitingCount "request waits" "requests wait"}} for approval{{else}}{{plural fileCount "valid request"}}{{/if}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
+export const CHECK_TITLE = `{{#if noFiles}}No request files{{else if valid}}{{#if waitingCount}}{{plural waitingCount "request waits" "requests wait"}} for approval{{else if failedCount}}Fulfilment of {{plural failedCount "request"}} failed{{else if runningCount}}Fulfilling {{plural runningCount "request"}}: {{doneSteps}} of {{plural totalSteps "step"}} completed{{else if fulfilledCount}}{{plural fulfilledCount "request"}} fulfilled{{else if abortedCount}}{{plural abortedCount "request"}} aborted{{else}}{{plural fileCount "valid request"}}{{/if}}{{else}}{{plural errorCount "error"}} to fix{{/if}}`;
 
 /** The check run's summary: the verdict per file, what to fix (the annotations carry the detail), then notes. */
 export const CHECK_SUMMARY = `{{#if noFiles}}
 This pull request adds or changes no file under \`requests/\`, so there is nothing to order.
 {{else if valid}}
 {{#each files}}
-- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: valid{{#if warnings}}, {{plural warnings "warning"}}{{/if}}{{#if approval}}{{#if approval.approved}}, approved{{else}}, waits for approval{{/if}}{{/if}}
+- {{code path}}{{#if orders}} orders {{code orders}}{{/if}}: valid{{#if warnings}}, {{plural warnings "warning"}}{{/if}}{{#if approval}}{{#if approval.approved}}, approved{{else}}, waits for approval{{/if}}{{/if}}{{#if progress}}{{#with progress}}{{#if completed}}, fulfilled{{else if failed}}, fulfilment failed{{else if aborted}}, aborted{{else}}, being fulfilled ({{done}} of {{plural total "step"}} completed){{/if}}{{/with}}{{/if}}
 {{/each}}
 {{else}}
 {{plural errorCount "error"}} to fix in {{plural failingCount "request file"}}. Each one is annotated on its line of the request file; fix them and push again.
@@ -55,6 +66,16 @@ This pull request adds or changes no file under \`requests/\`, so there is nothi
 {{/each}}
 {{/if}}
 {{#each files}}
+{{#if progress}}
+
+### Fulfilment of {{code path}}
+
+{{#with progress}}
+${PROGRESS_LINE}
+
+${PROGRESS_TABLE}
+{{/with}}
+{{/if}}
 {{#if approval}}
 {{#if valid}}
 
@@ -97,6 +118,11 @@ export const REQUEST_COMMENT = `${STICKY_MARKER}
 
 > [!WARNING]
 > This pull request comes from a fork. pao validates its requests but never fulfils them: to order, open the pull request from a branch of this repository.
+{{/if}}
+{{#if draft}}
+
+> [!NOTE]
+> ${CHECK_NOTES.draft}
 {{/if}}
 {{#if otherBase}}
 
@@ -179,6 +205,25 @@ pao could not read what this file orders; see the problems below.
 {{else}}
 
 No plan until the request is valid.
+{{/if}}
+{{#if progress}}
+
+#### Fulfilment
+
+{{#with progress}}
+${PROGRESS_LINE}
+
+${PROGRESS_TABLE}
+{{#if merge}}
+
+{{#if merge.merged}}🔀 pao merged this pull request.{{else}}⚠️ pao did not merge this pull request: {{text merge.message}}. A person merges it.{{/if}}
+{{/if}}
+{{/with}}
+{{/if}}
+{{#if statusReason}}
+
+> [!NOTE]
+> {{text statusReason}}
 {{/if}}
 {{#if approval}}
 {{#with approval}}

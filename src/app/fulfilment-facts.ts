@@ -1,0 +1,127 @@
+/**
+ * Gathers what fulfilment needs to decide on one request, read fresh: the plan frozen for it (rendered from the
+ * catalog at the commit fulfilment started from, and the request file as it was then), and what GitHub says of the
+ * run of each in-flight attempt — found by the run id pao recorded, by the id a dispatch answered, or else by its
+ * display title among the dispatched runs of its workflow — with the outputs of a successful one.
+ */
+import type { CatalogItemDefinition } from "../catalog/model.js";
+import { assessRequestFiles, type RequestAssessment } from "../fulfillment/assess.js";
+import type { FulfilmentFacts } from "../fulfillment/engine.js";
+import { freezePlan, type FrozenPlan } from "../fulfillment/frozen-plan.js";
+import { attemptKey, runMatches, type RunObservation } from "../fulfillment/run-facts.js";
+import type { EngineSettings } from "../fulfillment/settings.js";
+import type { StatusRecord } from "../fulfillment/status-record.js";
+import type { GitHubGateway } from "../github/gateway.js";
+import type { GitHubSource } from "../repo/github-source.js";
+import type { Snapshot } from "../repo/snapshot.js";
+import type { DispatchAnswers } from "./dispatch-answers.js";
+import { MAX_ARTIFACT_BYTES, OUTPUTS_ARTIFACT, readOutputs } from "./outputs.js";
+
+export type FactsPort = Pick<GitHubGateway, "owner" | "repo" | "blob" | "workflowRun" | "dispatchedRuns" | "runArtifact">;
+
+export interface FactsDeps {
+  gateway: FactsPort;
+  source: Pick<GitHubSource, "catalogAt">;
+  answers: DispatchAnswers;
+  settings: EngineSettings;
+}
+
+/** How far before an attempt's intent a run may have been created and still be its run (clocks differ). */
+const CLOCK_SLACK_MS = 120_000;
+
+export async function gatherFulfilment(
+  deps: FactsDeps,
+  snapshot: Snapshot,
+  record: StatusRecord | null,
+  assessment: RequestAssessment | null,
+  context: { pullRequest: number; author: string; headSha: string },
+): Promise<FulfilmentFacts> {
+  const repository = `${deps.gateway.owner}/${deps.gateway.repo}`;
+  const frozen = record?.catalog_commit ? await frozenPlanOf(deps, snapshot, record, assessment, context) : startingPlan(snapshot, assessment);
+  return {
+    frozen,
+    runs: record ? await observeRuns(deps, record, snapshot.repository.branch, repository) : new Map(),
+    settings: deps.settings,
+    defaultBranch: snapshot.repository.branch,
+    repository,
+    headSha: context.headSha,
+  };
+}
+
+/** The plan a request would start with now: the current assessment, on the snapshot's catalog. */
+function startingPlan(snapshot: Snapshot, assessment: RequestAssessment | null): FrozenPlan | null {
+  if (!assessment?.valid || !snapshot.catalogCommit) return null;
+  const { request, plan, steps } = assessment.valid;
+  return freezePlan(plan, steps, snapshot.catalog, snapshot.catalogCommit, parallelLimitOf(request.definition));
+}
+
+/** A started request's plan: its request file as recorded, assessed on the catalog of the recorded commit. */
+async function frozenPlanOf(
+  deps: FactsDeps,
+  snapshot: Snapshot,
+  record: StatusRecord,
+  assessment: RequestAssessment | null,
+  context: { pullRequest: number; author: string },
+): Promise<FrozenPlan | null> {
+  const commit = record.catalog_commit!;
+  const catalog = await deps.source.catalogAt(commit);
+  const same = assessment && assessment.sha === record.request_sha && snapshot.catalogCommit === commit ? assessment : null;
+  const assessed =
+    same ??
+    (record.request_sha
+      ? assessRequestFiles(catalog, [{ path: record.request_path, sha: record.request_sha, text: await deps.gateway.blob(record.request_sha) }], {
+          repository: `${deps.gateway.owner}/${deps.gateway.repo}`,
+          pullRequest: context.pullRequest,
+          author: context.author,
+          defaultBranchRequests: snapshot.requestFiles.map((f) => f.path),
+        })[0]
+      : undefined);
+  if (!assessed?.valid) return null;
+  return freezePlan(assessed.valid.plan, assessed.valid.steps, catalog, commit, parallelLimitOf(assessed.valid.request.definition));
+}
+
+function parallelLimitOf(definition: { kind: string }): number | undefined {
+  return definition.kind === "CatalogItem" ? (definition as CatalogItemDefinition).body.fulfillment.parallel_limit : undefined;
+}
+
+/** What GitHub says of the run of each attempt in flight. */
+async function observeRuns(deps: FactsDeps, record: StatusRecord, defaultBranch: string, repository: string): Promise<Map<string, RunObservation>> {
+  const out = new Map<string, RunObservation>();
+  for (const step of record.fulfillment.steps) {
+    const attempt = step.attempts[step.attempts.length - 1];
+    if (!attempt || (attempt.status !== "dispatched" && attempt.status !== "running") || !step.workflow) continue;
+    const key = attemptKey(record.request_id, step.step_id, attempt.attempt_number);
+    const identity = { key, workflow: step.workflow, defaultBranch, repository };
+    const answer = deps.answers.get(key);
+    if (answer && "refused" in answer) {
+      out.set(key, { found: false, refused: answer.refused });
+      continue;
+    }
+    const runId = attempt.run_id ?? (answer && "runId" in answer ? answer.runId : null);
+    let run = runId ? await deps.gateway.workflowRun(runId) : null;
+    if (run && !runMatches(run, identity)) run = null;
+    if (!run && !attempt.run_id) {
+      const since = new Date(Date.parse(attempt.requested_at ?? record.updated_at) - CLOCK_SLACK_MS).toISOString();
+      const candidates = (await deps.gateway.dispatchedRuns(step.workflow, defaultBranch, since)).filter((r) => runMatches(r, identity));
+      // The first run dispatched for the attempt is its run.
+      run = candidates.sort((a, b) => a.id - b.id)[0] ?? null;
+    }
+    if (!run) {
+      out.set(key, { found: false });
+      continue;
+    }
+    const settled = run.status === "completed" && run.conclusion === "success";
+    out.set(key, settled ? { found: true, run, outputs: await outputsOf(deps, run.id, step.verification != null) } : { found: true, run });
+  }
+  return out;
+}
+
+async function outputsOf(deps: FactsDeps, runId: number, needed: boolean) {
+  const artifact = await deps.gateway.runArtifact(runId, OUTPUTS_ARTIFACT, MAX_ARTIFACT_BYTES);
+  if (artifact === "too-large") return { ok: false as const, type: "outputs_too_large", message: `the ${OUTPUTS_ARTIFACT} artifact is larger than ${MAX_ARTIFACT_BYTES} bytes` };
+  if (artifact === null) {
+    // A run may publish no outputs; a step that verifies them cannot do without.
+    return needed ? { ok: false as const, type: "outputs_missing", message: `the run published no ${OUTPUTS_ARTIFACT} artifact, and the step's verification needs it` } : { ok: true as const, values: {} };
+  }
+  return readOutputs(artifact.zip);
+}
