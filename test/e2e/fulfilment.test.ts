@@ -5,14 +5,14 @@
  * request is completed and the pull request merged.
  */
 import { describe, expect, it } from "vitest";
-import { openPullRequest, startRun } from "../sim/index.js";
+import { commitFiles, mergePullRequest, openPullRequest, setDraft, startRun } from "../sim/index.js";
 import { until } from "./github-world.js";
-import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
-import { fulfilmentKit, sha256 } from "./fulfilment-kit.js";
+import { CACHE, idOf, ORDERS_DB, requestKit, useRequestWorld } from "./request-kit.js";
+import { fulfilmentKit, pipelineItem, pipelineRequest, PIPELINE_PATH, sha256 } from "./fulfilment-kit.js";
 
 const world = useRequestWorld();
 const { recordOn, checkRuns, commentSaying, quiet } = requestKit(world);
-const { runsOf, runOf, recordWhen, step, finish } = fulfilmentKit(world, recordOn);
+const { runsOf, runOf, recordWhen, step, finish, publishItem } = fulfilmentKit(world, recordOn);
 
 describe("fulfilling a request", () => {
   it("starts at once, dispatches its step once on the default branch with exactly pao_step and pao_payload, advances with the run, completes and merges", async () => {
@@ -71,5 +71,106 @@ describe("fulfilling a request", () => {
     // One run for the attempt, whatever happened in between.
     expect(runsOf(key)).toHaveLength(1);
     expect((await checkRuns(pull.head.sha)).length).toBe(1);
+  });
+
+  it("dispatches steps in dependency order up to the parallel limit, from the plan frozen at start whatever the catalog says later", async () => {
+    await publishItem(pipelineItem({ parallelLimit: 1 }));
+    const path = "requests/product-team/pipeline-one.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "pipeline-one", title: "Order a pipeline", files: { [path]: pipelineRequest("one") } });
+    const id = idOf(path, pull.number);
+    const first = await runOf(`${id}/step-001/1`);
+    const started = recordOn(id)!;
+    const frozenAt = started.catalog_commit;
+
+    // The catalog changes on the default branch after the start: same item, same version, other payloads.
+    commitFiles(world().sim, world().repo, "main", { [PIPELINE_PATH]: pipelineItem({ parallelLimit: 4, note: "changed later" }) }, { message: "Change the pipeline" });
+    await quiet();
+    // Nothing else runs before first completes, whatever the new catalog says about the limit.
+    expect(["step-002", "step-003", "step-004"].map((s) => step(recordOn(id)!, s).status)).toEqual(["pending", "pending", "pending"]);
+
+    finish(first, "success", { http_status: 200 });
+    // second and third both depend on first; with a limit of 1, one at a time, in the plan's order.
+    const second = await runOf(`${id}/step-002/1`);
+    await quiet();
+    expect(runsOf(`${id}/step-003/1`)).toHaveLength(0);
+    const r2 = recordOn(id)!;
+    expect(r2.catalog_commit).toBe(frozenAt);
+    expect(r2.fulfillment.parallel_limit).toBe(1);
+    // Its payload is rendered from the catalog frozen at the start, and matches the digest recorded then.
+    expect(JSON.parse(second.inputs["pao_payload"]!)).toEqual({ url: "https://hooks.example.test/second", body: { label: "one", note: "original" }, method: "POST" });
+    expect(sha256(second.inputs["pao_payload"]!)).toBe(step(r2, "step-002").payload_sha256);
+
+    finish(second, "success", { http_status: 200 });
+    const third = await runOf(`${id}/step-003/1`);
+    expect(JSON.parse(third.inputs["pao_payload"]!)).toMatchObject({ method: "PUT" });
+    expect(runsOf(`${id}/step-004/1`)).toHaveLength(0);
+    finish(third, "success", { http_status: 200 });
+    const last = await runOf(`${id}/step-004/1`);
+    finish(last, "success", { http_status: 201 });
+    const done = await recordWhen(id, "completed", (r) => r.status === "completed");
+    expect(step(done, "step-004").verification).toMatchObject({ type: "http_status", actual: 201, verified: true });
+    await until(() => world().repo.pulls.get(pull.number)?.merged, "merged");
+    // Each attempt ran once.
+    for (const s of ["step-001", "step-002", "step-003", "step-004"]) expect(runsOf(`${id}/${s}/1`)).toHaveLength(1);
+    const order = ["step-001", "step-002", "step-003", "step-004"].map((s) => runsOf(`${id}/${s}/1`)[0]!.id);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("says in the comment when GitHub refuses the merge, and the request stays completed", async () => {
+    const path = "requests/product-team/protected-cache.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "protected-cache", title: "Order a cache", files: { [path]: CACHE("protected-cache") } });
+    const id = idOf(path, pull.number);
+    const run = await runOf(`${id}/step-001/1`);
+    // Branch protection (or a merge queue) refuses: GitHub answers 405.
+    world().sim.fault({ match: "pulls/merge", status: 405, times: 1 });
+    finish(run, "success");
+    const done = await recordWhen(id, "merge refused", (r) => r.merge?.outcome === "refused");
+    expect(done.status).toBe("completed");
+    expect(done.merge!.message).toContain("405");
+    const body = await commentSaying(pull.number, "pao did not merge this pull request");
+    expect(body).toContain("A person merges it.");
+    await quiet();
+    expect(world().repo.pulls.get(pull.number)!.merged).toBe(false);
+    // Not tried again for the same head: one merge call.
+    expect(world().sim.calls.filter((c) => c.operationId === "pulls/merge" && c.path.endsWith(`/pulls/${pull.number}/merge`))).toHaveLength(1);
+  });
+
+  it("merged early by a person: a request in progress goes on; one waiting for approval is cancelled and the comment says why", async () => {
+    const path = "requests/product-team/early-cache.yaml";
+    const dbPath = "requests/data-team/early-db.yaml";
+    const pull = openPullRequest(world().sim, world().repo, {
+      author: "dev-user",
+      branch: "early",
+      title: "Order two things",
+      files: { [path]: CACHE("early-cache"), [dbPath]: ORDERS_DB.replace("database_name: orders", "database_name: early") },
+    });
+    const id = idOf(path, pull.number);
+    const dbId = idOf(dbPath, pull.number);
+    const run = await runOf(`${id}/step-001/1`);
+    await recordWhen(dbId, "awaiting approval", (r) => r.status === "awaiting_approval");
+    await quiet();
+    mergePullRequest(world().sim, world().repo, pull.number, { user: "platform-lead" });
+    const cancelled = await recordWhen(dbId, "cancelled", (r) => r.status === "cancelled");
+    expect(cancelled.status_reason).toContain("merged before it had its approval");
+    expect(recordOn(id)!.status).toBe("in_progress");
+    finish(run, "success");
+    await recordWhen(id, "completed", (r) => r.status === "completed");
+    await commentSaying(pull.number, "merged before it had its approval");
+    await quiet();
+    // Nothing left to merge: pao does not try.
+    expect(world().sim.calls.filter((c) => c.operationId === "pulls/merge" && c.path.endsWith(`/pulls/${pull.number}/merge`) && c.caller === "installation")).toHaveLength(0);
+  });
+
+  it("starts a draft's requests only once it is ready for review", async () => {
+    const path = "requests/product-team/draft-cache.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "draft-cache", title: "Order a cache", files: { [path]: CACHE("draft-cache") } });
+    const id = idOf(path, pull.number);
+    await recordWhen(id, "submitted", (r) => r.status === "submitted");
+    await commentSaying(pull.number, "This pull request is a draft");
+    await quiet();
+    expect(runsOf(`${id}/step-001/1`)).toHaveLength(0);
+    setDraft(world().sim, world().repo, pull.number, false);
+    await runOf(`${id}/step-001/1`);
+    expect(recordOn(id)!.status).toBe("in_progress");
   });
 });
