@@ -43,6 +43,7 @@ async function checkRunOn(sha: string) {
 describe("the webhook loop", () => {
   it("a pull request opened in the simulator reaches pao, which calls the simulator back with a check run", async () => {
     const pull = openPullRequest(world.sim, world.repo, {
+      draft: true, // validated and recorded; fulfilment waits until it is ready for review
       author: "dev-user",
       branch: "order-cache",
       title: "Order a cache",
@@ -61,6 +62,7 @@ describe("the webhook loop", () => {
 
   it("a request with mistakes fails the check, with an annotation on the offending line", async () => {
     const pull = openPullRequest(world.sim, world.repo, {
+      draft: true, // validated and recorded; fulfilment waits until it is ready for review
       author: "dev-user",
       branch: "order-bad-cache",
       title: "Order a cache, badly",
@@ -82,6 +84,7 @@ describe("the webhook loop", () => {
     world.sim.fault({ match: "*", latencyMs: 2000 });
     try {
       const pull = openPullRequest(world.sim, world.repo, {
+        draft: true, // validated and recorded; fulfilment waits until it is ready for review
         author: "dev-user",
         branch: "order-slowly",
         title: "Order a cache on a slow day",
