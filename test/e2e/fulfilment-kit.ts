@@ -10,9 +10,9 @@ import { until, type GitHubWorld } from "./github-world.js";
 import type { StatusRecord } from "../../src/fulfillment/status-record.js";
 
 /** Four HTTP steps: `first`, then `second` and `third` (both after it), then `last`; one at a time. */
-export function pipelineItem(options: { version?: string; parallelLimit?: number; approval?: boolean; note?: string; maxAttempts?: number } = {}): string {
+export function pipelineItem(options: { name?: string; version?: string; parallelLimit?: number; approval?: boolean; note?: string; maxAttempts?: number } = {}): string {
   return `kind: CatalogItem
-name: pipeline-demo
+name: ${options.name ?? "pipeline-demo"}
 version: ${options.version ?? "1.0.0"}
 description: Four HTTP steps, to watch the order and the limit of dispatches
 owner: platform-team
@@ -64,7 +64,7 @@ fulfillment:
 }
 
 export const PIPELINE_PATH = "catalog/compute/pipeline-demo.yaml";
-export const pipelineRequest = (label: string) => `catalog_item: pipeline-demo\nversion: "1.0.0"\nparameters:\n  label: ${label}\n`;
+export const pipelineRequest = (label: string, item = "pipeline-demo") => `catalog_item: ${item}\nversion: "1.0.0"\nparameters:\n  label: ${label}\n`;
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

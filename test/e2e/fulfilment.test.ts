@@ -14,7 +14,8 @@ const world = useRequestWorld();
 const { recordOn, checkRuns, commentSaying, quiet } = requestKit(world);
 const { runsOf, runOf, recordWhen, step, finish, publishItem } = fulfilmentKit(world, recordOn);
 
-describe("fulfilling a request", () => {
+// Each story waits on Probot pacing GitHub writes a second apart and on runs finishing: minutes on a loaded machine.
+describe("fulfilling a request", { timeout: 240_000 }, () => {
   it("starts at once, dispatches its step once on the default branch with exactly pao_step and pao_payload, advances with the run, completes and merges", async () => {
     const path = "requests/product-team/fulfil-cache.yaml";
     const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "fulfil-cache", title: "Order a cache", files: { [path]: CACHE("fulfil-cache") } });

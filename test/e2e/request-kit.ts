@@ -14,11 +14,11 @@ import { openPullRequest } from "../sim/index.js";
 import { NAME, OWNER, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
 
 /** Starts a world for the test file, stops it after, and checks after each test that every call was one GitHub accepts. */
-export function useRequestWorld(): () => GitHubWorld {
+export function useRequestWorld(env: Record<string, string> = {}): () => GitHubWorld {
   let world: GitHubWorld;
   beforeAll(async () => {
     // ops-dev may write but is not in acme/platform-data-team, the approver team of postgres-database.
-    world = await startGitHubWorld({ collaborators: { "ops-dev": "write" } });
+    world = await startGitHubWorld({ collaborators: { "ops-dev": "write" }, env });
   });
   afterAll(async () => {
     await world?.stop();

@@ -120,6 +120,8 @@ export interface SimArtifact {
   name: string;
   /** Files inside the artifact's zip. */
   files: Record<string, string>;
+  /** The zip's exact bytes, when a test hands a hostile one; otherwise it is made from `files`. */
+  zip?: Buffer;
   created_at: string;
   expired: boolean;
 }

@@ -400,7 +400,7 @@ function workflowJson(sim: Simulator, repo: SimRepo, path: string, name: string,
 
 /** The bytes of an artifact's zip, as a download answers them. */
 export function artifactZip(artifact: SimArtifact): Buffer {
-  return zipStored(artifact.files, artifact.created_at);
+  return artifact.zip ?? zipStored(artifact.files, artifact.created_at);
 }
 
 function artifactJson(sim: Simulator, repo: SimRepo, artifact: SimArtifact, example: unknown): Json {
@@ -644,10 +644,10 @@ export function completeRun(sim: Simulator, repo: SimRepo, runId: number, option
   return run;
 }
 
-/** An artifact uploaded by the run: a zip of the files. */
-export function addArtifact(sim: Simulator, repo: SimRepo, runId: number, name: string, files: Record<string, string>): SimArtifact {
+/** An artifact uploaded by the run: a zip of the files, or these exact zip bytes (a hostile archive). */
+export function addArtifact(sim: Simulator, repo: SimRepo, runId: number, name: string, files: Record<string, string>, zip?: Buffer): SimArtifact {
   runOf(repo, runId);
-  const artifact: SimArtifact = { id: sim.id(), run: runId, name, files: { ...files }, created_at: sim.now(), expired: false };
+  const artifact: SimArtifact = { id: sim.id(), run: runId, name, files: { ...files }, created_at: sim.now(), expired: false, ...(zip ? { zip } : {}) };
   repo.artifacts.set(artifact.id, artifact);
   return artifact;
 }
