@@ -80,7 +80,7 @@ export function fulfilmentKit(current: () => GitHubWorld, recordOn: (id: string)
   }
 
   /** The record once it satisfies `check`. */
-  async function recordWhen(id: string, what: string, check: (r: StatusRecord) => boolean, timeoutMs = 30_000): Promise<StatusRecord> {
+  async function recordWhen(id: string, what: string, check: (r: StatusRecord) => boolean, timeoutMs = 90_000): Promise<StatusRecord> {
     return until(() => {
       const r = recordOn(id);
       return r && check(r) ? r : undefined;

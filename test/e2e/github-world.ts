@@ -71,8 +71,8 @@ export async function startGitHubWorld(options: { env?: Record<string, string>; 
   };
 }
 
-/** Polls until `check` returns something truthy, within a bounded time. */
-export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+/** Polls until `check` returns something truthy, within a bounded time (generous: a loaded two-core machine is slow). */
+export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
