@@ -18,6 +18,10 @@ import { MAX_SHOWN_PARAMETERS, renderRequestComment, STICKY_MARKER, type Request
 import { codeSpan, compileMarkdown, escapeText, fitGitHubText, GITHUB_TEXT_LIMIT, jsonCell, MAX_CELL_CHARS } from "../../src/app/render/markdown.js";
 import { MAX_LISTED_PROBLEMS } from "../../src/app/render/problems.js";
 import type { CheckRunContent } from "../../src/github/gateway.js";
+import { progressView } from "../../src/app/render/progress.js";
+import { StatusRecord } from "../../src/fulfillment/status-record.js";
+import { COMPLETED, FAILED } from "../helpers/status-fixtures.js";
+import type { StatusRecordInput } from "../helpers/git-repo.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
@@ -49,6 +53,39 @@ const CACHE = "requests/product-team/cache.yaml";
 const APP = "requests/product-team/web-app.yaml";
 const BAD = "requests/product-team/bad-cache.yaml";
 const BROKEN = "requests/product-team/broken.yaml";
+const WEB_PORTAL = FAILED.request_path!;
+
+/** Status records of started requests, as the engine leaves them: seed 000's examples, started, with the plan frozen. */
+const STARTED = "2025-08-16T15:30:30Z";
+const WORKFLOWS: Record<string, string> = { HttpPost: "pao-http.yml", TerraformFile: "pao-terraform.yml", GitHubWorkflow: "configure-monitoring.yml" };
+const frozen = (input: StatusRecordInput): StatusRecord => {
+  const record = StatusRecord.parse(input);
+  return { ...record, fulfillment: { ...record.fulfillment, steps: record.fulfillment.steps.map((s) => ({ ...s, workflow: WORKFLOWS[s.type] ?? null })) } };
+};
+const failedRecord = frozen({ ...FAILED, started_at: STARTED });
+const runningRecord = frozen({
+  ...FAILED,
+  status: "in_progress",
+  started_at: STARTED,
+  fulfillment: {
+    ...FAILED.fulfillment,
+    can_resume: false,
+    steps: [
+      FAILED.fulfillment.steps[0]!,
+      // Failed once, a retry due; and a step being run right now.
+      { ...FAILED.fulfillment.steps[1]!, status: "pending", attempts: FAILED.fulfillment.steps[1]!.attempts!.slice(0, 1), next_attempt_at: "2025-08-16T15:36:00Z", verification: null },
+      {
+        ...FAILED.fulfillment.steps[2]!,
+        depends_on: ["step-001"],
+        status: "running",
+        attempts: [{ attempt_number: 1, run_id: 1004, run_url: "https://github.com/acme/pao/actions/runs/1004", started_at: "2025-08-16T15:31:10Z", status: "running" }],
+      },
+    ],
+  },
+});
+const completedRecord = (merge: StatusRecord["merge"]) => frozen({ ...COMPLETED, started_at: "2025-07-04T14:00:10Z", merge });
+const MERGED = completedRecord({ outcome: "merged", sha: "c".repeat(40), at: "2025-07-04T14:20:05Z" });
+const MERGE_REFUSED = completedRecord({ outcome: "refused", sha: "c".repeat(40), message: "Required status check \"build\" is expected (405)", at: "2025-07-04T14:20:05Z" });
 
 const checks: Record<string, () => CheckRunContent> = {
   "check-no-files": () => validationCheck([]),
@@ -117,6 +154,13 @@ const checks: Record<string, () => CheckRunContent> = {
         ],
       },
     ]),
+  "check-fulfilling": () =>
+    validationCheck([
+      { path: WEB_PORTAL, diagnostics: [], orders: "eks-container-app 1.2.0", record: runningRecord },
+      { path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" },
+    ]),
+  "check-fulfilment-failed": () => validationCheck([{ path: WEB_PORTAL, diagnostics: [], orders: "eks-container-app 1.2.0", record: failedRecord }]),
+  "check-fulfilled": () => validationCheck([{ path: COMPLETED.request_path!, diagnostics: [], orders: "full-stack-web-app 2.1.0", record: MERGED }]),
   "check-fork-and-catalog-notes": () =>
     validationCheck([{ path: APP, diagnostics: [], orders: "eks-container-app 1.2.0" }], [checkNote("catalog-changed"), checkNote("fork"), checkNote("other-base")]),
 };
@@ -159,6 +203,25 @@ const webApp: RequestFileView = {
   status: "submitted",
   diagnostics: [],
 };
+
+/** The comment's view of a started request: its plan and progress both read from its record. */
+function startedView(record: StatusRecord, file: string): RequestFileView {
+  return {
+    file,
+    requester: "dev-user",
+    request: { kind: record.kind === "catalog_bundle" ? "CatalogBundle" : "CatalogItem", name: record.name, requestedVersion: record.version, resolvedVersion: record.version, requestId: record.request_id, target: null },
+    parameters: Object.entries(record.parameters).map(([name, value]) => ({ name, value, defaulted: false })),
+    plan: {
+      executionMode: "automation",
+      steps: record.fulfillment.steps.map((s) => ({ id: s.step_id, name: s.name, type: s.type, dependsOn: s.depends_on, executor: s.workflow ?? null, status: s.status })),
+    },
+    approval: null,
+    status: record.status,
+    diagnostics: [],
+    progress: progressView(record),
+  };
+}
+const onePull = (request: RequestFileView, draft = false) => renderRequestComment({ fromFork: false, otherBase: false, catalogChanged: false, draft, withdrawn: [], requests: [request] });
 
 const comments: Record<string, () => string> = {
   "comment-item-valid": () => renderRequestComment({ fromFork: false, otherBase: false, catalogChanged: false, requests: [webApp], withdrawn: [] }),
@@ -235,6 +298,11 @@ const comments: Record<string, () => string> = {
         },
       ],
     }),
+  "comment-draft": () => onePull({ ...webApp, status: "submitted" }, true),
+  "comment-fulfilling": () => onePull(startedView(runningRecord, WEB_PORTAL)),
+  "comment-fulfilment-failed": () => onePull(startedView(failedRecord, WEB_PORTAL)),
+  "comment-fulfilled-merged": () => onePull(startedView(MERGED, COMPLETED.request_path!)),
+  "comment-fulfilled-merge-refused": () => onePull(startedView(MERGE_REFUSED, COMPLETED.request_path!)),
   "comment-invalid": () =>
     renderRequestComment({
       fromFork: true,
@@ -328,6 +396,11 @@ describe("check run texts (golden)", () => {
     expect(waiting.title).toBe("1 request waits for approval");
     expect(waiting.conclusion).toBeUndefined();
     expect(checks["check-refused-change"]!()).toMatchObject({ title: "1 error to fix", conclusion: "failure" });
+    // Fulfilment in progress keeps the check open; a failed one fails it; a fulfilled one passes it.
+    expect(checks["check-fulfilling"]!()).toMatchObject({ title: "Fulfilling 1 request: 1 of 3 steps completed" });
+    expect(checks["check-fulfilling"]!().conclusion).toBeUndefined();
+    expect(checks["check-fulfilment-failed"]!()).toMatchObject({ title: "Fulfilment of 1 request failed", conclusion: "failure" });
+    expect(checks["check-fulfilled"]!()).toMatchObject({ title: "1 request fulfilled", conclusion: "success" });
   });
 
   it("writes a one-line title", () => {
