@@ -56,6 +56,7 @@ export const DIAGNOSTIC_CODES = {
   "workflow-missing": "an executor workflow that is not in the workflows folder",
   "workflow-inputs": "an executor workflow that does not declare the executor contract's inputs",
   "workflow-inputs-in-run": "an executor workflow that expands inputs inside a run: script",
+  "workflow-no-timeout": "a job of an executor workflow that sets no timeout-minutes",
   "config-invalid": "the repository configuration .github/pao.yml is not valid",
   // Requests
   "request-unknown-item": "a request names something the catalog does not offer",

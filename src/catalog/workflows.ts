@@ -14,6 +14,8 @@ export interface WorkflowFile {
   inputs: string[] | null;
   /** Paths of `run:` scripts that expand an input directly. */
   inputsInRun: PathSegment[][];
+  /** Jobs with steps but no `timeout-minutes`: GitHub would let them run for six hours. */
+  jobsWithoutTimeout: string[];
   locate: LoadedYaml["locate"];
   source: LoadedYaml["source"];
 }
@@ -42,7 +44,10 @@ export function analyseWorkflow(file: string, text: string): { workflow?: Workfl
   }
   const inputsInRun: PathSegment[][] = [];
   findRunExpansions(root, [], inputsInRun);
-  return { workflow: { file, inputs, inputsInRun, locate: loaded.doc.locate, source: loaded.doc.source }, diagnostics: [] };
+  const jobs = isRecord(root) && isRecord(root["jobs"]) ? root["jobs"] : {};
+  // A job that calls a reusable workflow (`uses:`) cannot set timeout-minutes; its called jobs do.
+  const jobsWithoutTimeout = Object.entries(jobs).flatMap(([id, job]) => (isRecord(job) && !("uses" in job) && !("timeout-minutes" in job) ? [id] : []));
+  return { workflow: { file, inputs, inputsInRun, jobsWithoutTimeout, locate: loaded.doc.locate, source: loaded.doc.source }, diagnostics: [] };
 }
 
 /** The diagnostics of a workflow that the catalog uses as an executor. */
@@ -86,6 +91,16 @@ export function checkExecutorWorkflow(workflow: WorkflowFile): Diagnostic[] {
       file: workflow.file,
       ...expressionPosition(workflow, path),
       hint: "pass the value through env: (PAO_PAYLOAD: ${{ inputs.pao_payload }}) and use \"$PAO_PAYLOAD\" in the script",
+    });
+  }
+  for (const job of workflow.jobsWithoutTimeout) {
+    out.push({
+      code: "workflow-no-timeout",
+      severity: "warning",
+      message: `job ${job} of an executor workflow sets no timeout-minutes, so a stuck run holds a runner for GitHub's six hours`,
+      file: workflow.file,
+      ...at(["jobs", job], true),
+      hint: "add timeout-minutes to the job, a little above the step's timeout in the catalog (default 60m)",
     });
   }
   return out;
