@@ -120,6 +120,15 @@ describe("fulfilment when things go wrong", { timeout: 240_000 }, () => {
     const record = await recordWhen(id, "attempt 1 failed", (r) => step(r, "step-001").attempts[0]?.status === "failed");
     expect(step(record, "step-001").attempts[0]!.error).toMatchObject({ type: "verification_failed", message: expect.stringContaining("expected HTTP status 200, the run reported 500") });
     expect(step(record, "step-001").verification).toMatchObject({ type: "http_status", actual: 500, verified: false });
+    // The API serves the live record: the verification with what the run reported, the attempt's error and run.
+    const token = world().sim.user("dev-user").token;
+    const detail = await until(async () => {
+      const res = await fetch(`${world().pao.api}/requests/${id}/steps/step-001`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { verification?: { actual: unknown }; attempts: Array<{ error?: { type: string }; run_url?: string }> };
+      return body.attempts?.[0]?.error ? body : null;
+    }, "the step's failed attempt in the API");
+    expect(detail.verification).toMatchObject({ type: "http_status", expected: 200, actual: 500, verified: false });
+    expect(detail.attempts[0]).toMatchObject({ error: { type: "verification_failed" }, run_url: expect.stringContaining(`/actions/runs/${run.id}`) });
   });
 
   it("fails the attempt on a hostile outputs artifact (a zip bomb, prototype keys, not JSON) and goes on", async () => {

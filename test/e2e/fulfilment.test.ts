@@ -72,6 +72,18 @@ describe("fulfilling a request", { timeout: 240_000 }, () => {
     // One run for the attempt, whatever happened in between.
     expect(runsOf(key)).toHaveLength(1);
     expect((await checkRuns(pull.head.sha)).length).toBe(1);
+
+    // The API serves the record as it is now (seed 000, 4.2 and 4.6).
+    const api = (path: string) => fetch(`${world().pao.api}${path}`, { headers: { authorization: `Bearer ${world().sim.user("dev-user").token}` } }).then((r) => r.json());
+    const request = await until(async () => {
+      const body = (await api(`/requests/${id}`)) as { status: string };
+      return body.status === "completed" ? (body as Record<string, any>) : null;
+    }, "the API to serve the completed request");
+    expect(request).toMatchObject({ request_id: id, status: "completed", pull_request: pull.number, fulfillment: { can_abort: false, can_resume: false } });
+    expect(request["fulfillment"].steps).toEqual([expect.objectContaining({ step_id: "step-001", status: "completed", type: "TerraformFile" })]);
+    const detail = (await api(`/requests/${id}/steps/step-001`)) as Record<string, any>;
+    expect(detail).toMatchObject({ step_id: "step-001", status: "completed", can_retry: false, outputs: { endpoint: "fulfil-cache.cache.example.test:6379", resource_count: 3 } });
+    expect(detail["attempts"]).toEqual([expect.objectContaining({ attempt_number: 1, status: "completed", run_url: expect.stringContaining(`/actions/runs/${run.id}`) })]);
   });
 
   it("dispatches steps in dependency order up to the parallel limit, from the plan frozen at start whatever the catalog says later", async () => {
