@@ -4,6 +4,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { editorSchemas } from "../../src/editor-schemas.js";
+import { StatusRecord } from "../../src/fulfillment/status-record.js";
+import { COMPLETED, FAILED } from "../helpers/status-fixtures.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -67,5 +69,26 @@ describe("editor JSON Schemas", () => {
     expect(validate.errors?.map((e) => e.keyword)).toContain("additionalProperties");
     const fields = (item["presentation"] as { fields: Record<string, unknown>[] }).fields;
     expect(validate({ ...item, presentation: { fields: [{ ...fields[0], type: "colour" }] } })).toBe(false);
+  });
+});
+
+describe("the status record JSON Schema", () => {
+  const schema = JSON.parse(readFileSync(join(ROOT, "schemas", "status-record.schema.json"), "utf8")) as Record<string, unknown>;
+  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+
+  it("accepts the records pao writes, as written (JSON round trip)", () => {
+    for (const input of [FAILED, COMPLETED]) {
+      const written = JSON.parse(JSON.stringify(StatusRecord.parse({ ...input, started_at: input.created_at, catalog_commit: "c".repeat(40) })));
+      expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
+    }
+  });
+
+  it("refuses a record with an unknown field, a status pao does not have, or a step without its id", () => {
+    const written = JSON.parse(JSON.stringify(StatusRecord.parse(FAILED))) as Record<string, any>;
+    expect(validate({ ...written, colour: "blue" })).toBe(false);
+    expect(validate({ ...written, status: "done" })).toBe(false);
+    const { step_id, ...stepless } = written["fulfillment"].steps[0];
+    expect(step_id).toBe("step-001");
+    expect(validate({ ...written, fulfillment: { ...written["fulfillment"], steps: [stepless] } })).toBe(false);
   });
 });
