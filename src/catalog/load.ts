@@ -26,6 +26,8 @@ export interface SourceFile {
   text: string;
   /** A content hash when the source has one (a git blob sha); otherwise the text itself identifies the content. */
   sha?: string;
+  /** The file's size in bytes, when `text` holds only its beginning (a file over the size limit is read no further). */
+  size?: number;
 }
 
 export type { CatalogLayout } from "./paths.js";
@@ -80,7 +82,7 @@ export class CatalogLoader {
 
     for (const file of files) {
       seen.add(file.path);
-      const key = file.sha ?? file.text;
+      const key = file.sha ?? (file.size !== undefined ? `${file.size}\0${file.text}` : file.text);
       if (file.path === this.layout.configFile) {
         const result = loadConfig(file, this.options.limits);
         config = result.config;
@@ -88,7 +90,7 @@ export class CatalogLoader {
       } else if (isWorkflowFile(file.path, this.layout.workflowsDir)) {
         let entry = this.workflowFiles.get(file.path);
         if (!entry || entry.key !== key) {
-          entry = { key, result: analyseWorkflow(file.path, file.text) };
+          entry = { key, result: analyseWorkflow(file.path, file.text, file.size) };
           this.workflowFiles.set(file.path, entry);
           parsed++;
         }
@@ -144,7 +146,7 @@ export function loadCatalog(files: readonly SourceFile[], options: LoadOptions =
 
 /** Parses and checks one definition file. `relative` is its path below the catalog folder. */
 export function analyseDefinitionFile(file: SourceFile, relative: string, layout: CatalogLayout, limits?: YamlLimits): FileResult {
-  const loaded = loadYaml(file.text, file.path, limits);
+  const loaded = loadYaml(file.text, file.path, limits, file.size);
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const doc = loaded.doc;
   const r = new Reporter(file.path, doc.locate);
@@ -250,7 +252,7 @@ function salvageChecks(kind: Kind, value: Record<string, unknown>, r: Reporter):
 }
 
 function loadConfig(file: SourceFile, limits?: YamlLimits): { config: RepoConfig; diagnostics: Diagnostic[] } {
-  const loaded = loadYaml(file.text, file.path, limits);
+  const loaded = loadYaml(file.text, file.path, limits, file.size);
   if (!loaded.ok) return { config: DEFAULT_CONFIG, diagnostics: loaded.diagnostics };
   const parsed = RepoConfigSchema.safeParse(loaded.doc.value ?? {});
   if (parsed.success) return { config: parsed.data, diagnostics: [] };

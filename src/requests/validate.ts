@@ -12,7 +12,7 @@ import { kindForApiType } from "../catalog/kinds.js";
 import type { SourceFile } from "../catalog/load.js";
 import type { Field } from "../catalog/schema.js";
 import type { Diagnostic } from "../diagnostics.js";
-import { schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
+import { missingVersionHint, schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
 import { loadYaml, type PathSegment } from "../yaml/load.js";
 import { REQUEST_SHAPES, type RequestShape } from "./schema.js";
 
@@ -58,7 +58,7 @@ export interface RequestContext {
 
 export function validateRequestFile(file: SourceFile, catalog: Catalog, context: RequestContext = {}): RequestValidation {
   const knownRequestPaths = context.knownRequestPaths ?? new Set<string>();
-  const loaded = loadYaml(file.text, file.path);
+  const loaded = loadYaml(file.text, file.path, undefined, file.size);
   if (!loaded.ok) return { file: file.path, diagnostics: loaded.diagnostics };
   const doc = loaded.doc;
   const r = new Reporter(file.path, doc.locate);
@@ -79,7 +79,18 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
   const shape = shapes[0]!;
   const schema = REQUEST_SHAPES[shape];
   const parsed = schema.safeParse(value);
-  if (!parsed.success) return { file: file.path, diagnostics: schemaDiagnostics(parsed.error.issues, doc, schema) };
+  if (!parsed.success) {
+    const diagnostics = schemaDiagnostics(parsed.error.issues, doc, schema);
+    // A missing version: say which versions the item has, so the hint is something to copy.
+    const versions = indexOf(catalog, kindForApiType(shape)!).get(String((value as Record<string, unknown>)[shape]));
+    const latest = versions?.[0]?.version;
+    for (const d of diagnostics) {
+      if (d.code === "schema-missing-field" && d.path === "version" && latest) {
+        d.hint = `${missingVersionHint("either", "version", latest)}; versions on offer: ${versions!.map((v) => v.version).join(", ")}`;
+      }
+    }
+    return { file: file.path, diagnostics };
+  }
   const body = parsed.data as Record<string, unknown> & { version?: string; parameters?: Record<string, unknown> };
   const claimed = (body["requester"] as { user_id?: string } | undefined)?.user_id;
   if (context.author !== undefined && claimed !== undefined && claimed.toLowerCase() !== context.author.toLowerCase()) {

@@ -55,17 +55,22 @@ const PARSE_OPTIONS = {
   resolveKnownTags: false,
 } as const;
 
-export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): YamlResult {
+/**
+ * `size` is the file's real size in bytes when `text` holds only its beginning (a reader stops just past the limit,
+ * so that a huge file is never read whole); the message then says how large the file is, not how much was read.
+ */
+export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS, size?: number): YamlResult {
   const fail = (code: Diagnostic["code"], message: string, at: Position, hint?: string): YamlResult => ({
     ok: false,
     diagnostics: [{ code, severity: "error", message, file, line: at.line, column: at.column, ...(hint ? { hint } : {}) }],
   });
 
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = Math.max(size ?? 0, Buffer.byteLength(text, "utf8"));
   if (bytes > limits.maxBytes) {
+    const [is, limit] = byteSizes(bytes, limits.maxBytes);
     return fail(
       "yaml-too-large",
-      `file is ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
+      `the file is ${is}; the limit is ${limit}`,
       { line: 1, column: 1 },
       "split the definition or move large content out of the file",
     );
@@ -305,6 +310,18 @@ function positionAt(starts: readonly number[], offset: number): Position {
     else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+/** Two sizes as a person reads them (3.2 MiB, 1 MiB); in bytes when rounding would make them look the same. */
+export function byteSizes(size: number, limit: number): [string, string] {
+  const human = (n: number): string => {
+    if (n < 1024) return `${n} bytes`;
+    const [value, unit] = n < 1024 * 1024 ? [n / 1024, "KiB"] : [n / (1024 * 1024), "MiB"];
+    return `${value.toFixed(1).replace(/\.0$/, "")} ${unit}`;
+  };
+  const a = human(size);
+  const b = human(limit);
+  return a === b ? [`${size} bytes`, `${limit} bytes (${b})`] : [a, b];
 }
 
 function lowerFirst(s: string): string {

@@ -43,7 +43,7 @@ describe("the action, run from action/dist/index.js", () => {
       {
         command: "error",
         properties: { title: "schema-invalid-type", file: "catalog/messaging/kafka-topic.yaml", line: "4", col: "10" },
-        message: "version: expected a string, got number 1.1\nhint: quote it: '1.1' (YAML reads unquoted 1.1 as a number)",
+        message: "version: expected a string, got number 1.1\nhint: write a full semantic version: 1.1.0 (YAML reads unquoted 1.1 as a number, and a version has three parts)",
       },
     ]);
     // The step itself fails with a message saying why (setFailed), besides the annotation.
@@ -56,7 +56,7 @@ describe("the action, run from action/dist/index.js", () => {
         "catalog/messaging/kafka-topic.yaml:4",
         "schema-invalid-type",
         "error",
-        "version: expected a string, got number 1.1\nhint: quote it: '1.1' (YAML reads unquoted 1.1 as a number)",
+        "version: expected a string, got number 1.1\nhint: write a full semantic version: 1.1.0 (YAML reads unquoted 1.1 as a number, and a version has three parts)",
       ],
     ]);
     expect(run.summary).toContain("1 error, 0 warnings in 17 files");
