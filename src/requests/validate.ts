@@ -7,7 +7,17 @@ import type { ErrorObject } from "ajv";
 import { compileSchema } from "../catalog/ajv.js";
 import { fieldsToJsonSchema } from "../catalog/json-schema.js";
 import { Reporter } from "../catalog/checks/reporter.js";
-import { indexOf, resolveDefinition, resolveItem, type Catalog, type VersionIndex, type AnyDefinition } from "../catalog/model.js";
+import {
+  indexOf,
+  resolveDefinition,
+  resolveItem,
+  type AnyDefinition,
+  type Catalog,
+  type UpdateItemDefinition,
+  type UpdateOperationDefinition,
+  type VersionIndex,
+} from "../catalog/model.js";
+import { parseRange, satisfies } from "../catalog/versions.js";
 import { kindForApiType } from "../catalog/kinds.js";
 import type { SourceFile } from "../catalog/load.js";
 import type { Field } from "../catalog/schema.js";
@@ -15,6 +25,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { missingVersionHint, schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
 import { loadYaml, type PathSegment } from "../yaml/load.js";
 import { REQUEST_SHAPES, type RequestShape } from "./schema.js";
+import { targetLookup, type TargetLookup, type TargetRecord, type TargetRequest } from "./targets.js";
 
 export interface ValidatedRequest {
   file: string;
@@ -30,6 +41,8 @@ export interface ValidatedRequest {
   itemParameters: Record<string, Record<string, unknown>>;
   /** An update's target: a request file path or a request_id. */
   target?: string;
+  /** The request an update targets, when it was found: its item and the parameters its templates also see. */
+  targetRequest?: TargetRequest;
   /** The parameters the request writes itself; the others in `parameters` are defaults. */
   written: string[];
   /** The version as the request writes it: exact, a range, or absent (the latest release). */
@@ -46,12 +59,20 @@ const SHAPES = Object.keys(REQUEST_SHAPES) as RequestShape[];
 
 export function validateRequestFiles(files: readonly SourceFile[], catalog: Catalog): RequestValidation[] {
   const paths = new Set(files.map((f) => f.path));
-  return files.map((f) => validateRequestFile(f, catalog, { knownRequestPaths: paths }));
+  const targets = requestTargets(catalog, files);
+  return files.map((f) => validateRequestFile(f, catalog, { knownRequestPaths: paths, targets }));
+}
+
+/** The targets updates may name: `files` by path, and `records` (status records, where known) by request id. */
+export function requestTargets(catalog: Catalog, files: readonly SourceFile[], records?: ReadonlyMap<string, TargetRecord>): TargetLookup {
+  return targetLookup(validateRequestFile, catalog, files, records);
 }
 
 export interface RequestContext {
   /** Request files that exist (on the default branch or in the same pull request), for update targets. */
   knownRequestPaths?: ReadonlySet<string>;
+  /** Finds an update's target, so the update is checked against it and its templates see its parameters. */
+  targets?: TargetLookup;
   /** The pull request's author: the requester, whom requester.user_id may only repeat. */
   author?: string;
 }
@@ -119,6 +140,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
   }
 
   let parameters: Record<string, unknown> = {};
+  let targetRequest: TargetRequest | undefined;
   if (definition.kind === "CatalogBundle") {
     parameters = checkParameters(definition.body.presentation.bundle_fields, body["bundle_parameters"] as Record<string, unknown>, ["bundle_parameters"], r);
     const selections = body["item_selections"] as {
@@ -154,12 +176,24 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     }
   } else {
     parameters = checkParameters(definition.body.presentation.fields, body.parameters ?? {}, ["parameters"], r);
-    if ((shape === "update_item" || shape === "update_operation") && typeof body["target"] === "string") {
+    if ((definition.kind === "UpdateItem" || definition.kind === "UpdateOperation") && typeof body["target"] === "string") {
       const target = body["target"];
       if (target.includes("/") && !knownRequestPaths.has(target)) {
         r.report("request-unknown-item", ["target"], `the target ${target} is not a request file of this repository`, {
           hint: "name the file of the request to update (requests/<team>/<name>.yaml) or its request_id",
         });
+      } else if (context.targets) {
+        targetRequest = context.targets.find(target);
+        if (targetRequest) checkTarget(definition, targetRequest, target, r);
+        else if (target.includes("/")) {
+          r.report("request-target-invalid", ["target"], `the target ${target} is not a valid request, so this update cannot be checked against it`, {
+            hint: `fix the errors reported in ${target} first`,
+          });
+        } else if (context.targets.knowsIds) {
+          r.report("request-unknown-item", ["target"], `no request has the id '${target}'`, {
+            hint: "name the file of the request to update (requests/<team>/<name>.yaml) or the request_id of one that pao recorded",
+          });
+        }
       }
     }
   }
@@ -174,9 +208,47 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     selections: selections.map((s) => ({ catalog_item: s.catalog_item, enabled: s.enabled })),
     itemParameters: itemParametersOf(shape === "catalog_bundle" ? body["item_selections"] : undefined),
     ...(typeof body["target"] === "string" ? { target: body["target"] } : {}),
+    ...(targetRequest ? { targetRequest } : {}),
     ...(body.version !== undefined ? { requestedVersion: body.version } : {}),
   };
   return { file: file.path, request, diagnostics: r.diagnostics };
+}
+
+/**
+ * An update applies to requests of the items it names (in a version its range allows), and its templates read the
+ * target's required_parameters: a target of another item, or one without a value for such a parameter, would be
+ * fulfilled with empty values.
+ */
+function checkTarget(definition: UpdateItemDefinition | UpdateOperationDefinition, target: TargetRequest, written: string, r: Reporter): void {
+  const entries = definition.body.targets.catalog_items;
+  const names = entries.map((e) => e.name).join(", ");
+  if (!target.item) {
+    r.report("request-target-invalid", ["target"], `the target ${written} does not order a catalog item, so '${definition.name}' cannot update it`, {
+      hint: `target a request for ${names}`,
+    });
+    return;
+  }
+  const { name, version } = target.item;
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) {
+    r.report("request-target-invalid", ["target"], `the target ${written} orders '${name}', but '${definition.name}' updates ${names}`, {
+      hint: `target a request for ${names}, or use an update made for ${name}`,
+    });
+    return;
+  }
+  const range = parseRange(entry.version_range);
+  if (range && !satisfies(version, range, true)) {
+    r.report("request-target-invalid", ["target"], `the target ${written} orders ${name} ${version}, outside the versions '${definition.name}' updates (${entry.version_range})`, {
+      hint: `target a request for ${name} ${entry.version_range}`,
+    });
+    return;
+  }
+  const empty = (entry.required_parameters ?? []).filter((p) => target.parameters[p] === undefined || target.parameters[p] === null || target.parameters[p] === "");
+  if (empty.length > 0) {
+    r.report("request-target-invalid", ["target"], `the target ${written} has no value for ${empty.map((p) => `'${p}'`).join(", ")}, which '${definition.name}' needs`, {
+      hint: `set ${empty.join(", ")} in ${written} first`,
+    });
+  }
 }
 
 /** ajv against the fields' schema, defaults applied; read-only fields may not be set by a request. */

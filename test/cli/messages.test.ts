@@ -85,7 +85,8 @@ describe("a version written as a number", () => {
   it("a missing version in a request says what to write", () => {
     copy = copyExampleRepo();
     copy.edit("requests/data-team/orders-db.yaml", 'version: ">=2.0.0, <3.0.0"\n', "");
-    const [d, ...rest] = validate(copy.dir);
+    // (the updates that target this request say it is not valid; only its own diagnostic is looked at here)
+    const [d, ...rest] = validate(copy.dir).filter((x) => x.file === "requests/data-team/orders-db.yaml");
     expect(rest).toEqual([]);
     expect(d).toMatchObject({ code: "schema-missing-field", file: "requests/data-team/orders-db.yaml" });
     expect(d!.hint).toMatch(/add version: 2\.1\.0/);
