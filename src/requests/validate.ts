@@ -17,8 +17,9 @@ import {
   type UpdateOperationDefinition,
   type VersionIndex,
 } from "../catalog/model.js";
-import { parseRange, satisfies } from "../catalog/versions.js";
-import { kindForApiType } from "../catalog/kinds.js";
+import { isVersion, parseRange, satisfies } from "../catalog/versions.js";
+import semver from "semver";
+import { KINDS, kindForApiType } from "../catalog/kinds.js";
 import type { SourceFile } from "../catalog/load.js";
 import type { Field } from "../catalog/schema.js";
 import type { Diagnostic } from "../diagnostics.js";
@@ -120,11 +121,33 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     });
   }
 
-  const index: VersionIndex<AnyDefinition> = indexOf(catalog, kindForApiType(shape)!);
+  const kind = kindForApiType(shape)!;
+  const index: VersionIndex<AnyDefinition> = indexOf(catalog, kind);
   const name = body[shape] as string;
   const versions = index.get(name);
+  // Definitions of this name whose files have errors: the item exists, and the request should hear why it cannot
+  // be ordered, not that there is no such thing.
+  const broken = catalog.unavailable.filter((u) => u.kind === kind && u.name === name);
+  const brokenWanted = broken.filter((u) => body.version === undefined || !isVersion(u.version) || wants(u.version, body.version));
+  if (brokenWanted.length > 0 && !resolveDefinition(versions, body.version)) {
+    const label = KINDS[kind].label;
+    const files = [...new Set(brokenWanted.map((u) => u.file))];
+    r.report(
+      "request-item-invalid",
+      [shape],
+      `the ${label} '${name}'${brokenWanted.length === 1 && brokenWanted[0]!.version ? ` ${brokenWanted[0]!.version}` : ""} is in the catalog, but its definition has errors, so it cannot be ordered until they are fixed`,
+      { key: false, hint: `the errors are reported in ${files.join(", ")}; ask the ${label}'s owners to fix them, then re-run the check` },
+    );
+    // The request's own mistakes are still worth knowing: check them against the fields that are well-formed.
+    const salvaged = brokenWanted.find((u) => u.fields);
+    if (salvaged?.fields && shape !== "catalog_bundle") {
+      const given = Object.fromEntries(Object.entries(body.parameters ?? {}).filter(([k]) => !salvaged.brokenFields?.includes(k)));
+      checkParameters(salvaged.fields, given, ["parameters"], r);
+    }
+    return { file: file.path, diagnostics: r.diagnostics };
+  }
   if (!versions) {
-    const guess = suggestion(name, [...index.keys()]);
+    const guess = suggestion(name, [...new Set([...index.keys(), ...catalog.unavailable.filter((u) => u.kind === kind).map((u) => u.name)])]);
     r.report("request-unknown-item", [shape], `the catalog has no ${shape.replace("_", " ")} named '${name}'`, {
       hint: guess ? `did you mean '${guess}'?` : `on offer: ${[...index.keys()].join(", ") || "nothing yet"}`,
     });
@@ -132,9 +155,9 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
   }
   const definition = resolveDefinition(versions, body.version);
   if (!definition) {
-    const broken = catalog.unavailable.filter((u) => u.name === name).map((u) => `${u.version} (${u.file})`);
+    const others = broken.map((u) => `${u.version || "?"} (${u.file})`);
     r.report("request-no-version", body.version === undefined ? [shape] : ["version"], `no version of '${name}' satisfies ${body.version ?? "the latest release"}`, {
-      hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}${broken.length > 0 ? `; not on offer until their errors are fixed: ${broken.join(", ")}` : ""}`,
+      hint: `versions on offer: ${versions.map((v) => v.version).join(", ")}${others.length > 0 ? `; not on offer until their errors are fixed: ${others.join(", ")}` : ""}`,
     });
     return { file: file.path, diagnostics: r.diagnostics };
   }
@@ -249,6 +272,13 @@ function checkTarget(definition: UpdateItemDefinition | UpdateOperationDefinitio
       hint: `set ${empty.join(", ")} in ${written} first`,
     });
   }
+}
+
+/** Whether `version` is what `wanted` (an exact version or a range) asks for. */
+function wants(version: string, wanted: string): boolean {
+  if (isVersion(wanted)) return semver.eq(version, wanted);
+  const range = parseRange(wanted);
+  return range !== null && satisfies(version, range, true);
 }
 
 /** ajv against the fields' schema, defaults applied; read-only fields may not be set by a request. */

@@ -59,3 +59,58 @@ describe("a field whose pattern the catalog check refused", () => {
     });
   }
 });
+
+describe("a request for an item whose definition has errors", () => {
+  const pg = base.find((f) => f.path === "catalog/databases/postgres-database.yaml")!;
+  const broken = (from: string, to: string) => {
+    if (!pg.text.includes(from)) throw new Error(`postgres-database.yaml has no ${from}`);
+    return { path: pg.path, text: pg.text.replace(from, to) };
+  };
+  const order = (extra = "") => `catalog_item: postgres-database\nversion: 2.1.0\nparameters:\n  database_name: orders\n${extra}`;
+
+  const cases: Array<[string, ReturnType<typeof broken>]> = [
+    ["a field of the wrong type", broken("      type: boolean\n", "      type: bool\n")],
+    ["a missing description", broken("description: Managed PostgreSQL database with automated backups\n", "")],
+    ["a YAML syntax error", broken("owner: platform-data-team\n", "owner: platform-data-team\n  stray: indented\n")],
+    ["a misspelt kind", broken("kind: CatalogItem", "kind: CatalogIten")],
+    ["a version written as a number", broken("version: 2.1.0", "version: 2.1")],
+  ];
+  for (const [what, file] of cases) {
+    it(`says the item exists but is invalid, naming its file, not "no catalog item named" (${what})`, () => {
+      const { catalog, diagnostics } = catalogWith(file);
+      expect(diagnostics.some((d) => d.severity === "error" && d.file === pg.path)).toBe(true);
+      const result = validate(catalog, order());
+      expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([["request-item-invalid", 1]]);
+      const [d] = result.diagnostics;
+      expect(d!.message).toContain("postgres-database");
+      expect(`${d!.message} ${d!.hint}`).toContain(pg.path);
+      expect(d!.message).not.toMatch(/no catalog item named/);
+    });
+  }
+
+  it("still reports the request's own mistakes, checked against the fields that are well-formed", () => {
+    const { catalog } = catalogWith(broken("      type: boolean\n", "      type: bool\n"));
+    const result = validate(catalog, order("  alocated_storage: 50\n  instance_class: db.t3.huge\n  enable_backups: yes\n"));
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["request-item-invalid", 1],
+      ["request-parameter-invalid", 5],
+      ["request-parameter-invalid", 6],
+    ]);
+    expect(result.diagnostics[1]!.hint).toContain("allocated_storage");
+  });
+
+  it("a broken version that the request asks for is named; a good version of the same item is still on offer", () => {
+    const older = { path: "catalog/databases/postgres-database-2.0.0.yaml", text: pg.text.replace("version: 2.1.0", "version: 2.0.0") };
+    const { catalog } = catalogWith(older, broken("      type: boolean\n", "      type: bool\n"));
+    const asked = validate(catalog, order());
+    expect(asked.diagnostics.map((d) => d.code)).toEqual(["request-item-invalid"]);
+    expect(validate(catalog, order().replace("version: 2.1.0", "version: 2.0.0")).diagnostics).toEqual([]);
+  });
+
+  it("a name that no definition has is still unknown, with a did-you-mean", () => {
+    const { catalog } = catalogWith(broken("      type: boolean\n", "      type: bool\n"));
+    const result = validate(catalog, order().replace("postgres-database", "postgres-databse"));
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["request-unknown-item"]);
+    expect(result.diagnostics[0]!.hint).toContain("postgres-database");
+  });
+});
