@@ -5,7 +5,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { z } from "zod";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostic-codes.js";
-import type { Diagnostic } from "./diagnostics.js";
+import { printable, type Diagnostic } from "./diagnostics.js";
 import type { LoadedYaml, PathSegment } from "./yaml/load.js";
 import { dottedPath } from "./yaml/path.js";
 
@@ -25,7 +25,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
         out.push({
           code: "schema-unknown-field",
           severity: "error",
-          message: `${where(path)}unknown field '${key}'`,
+          message: `${where(path)}unknown field '${printable(key)}'`,
           file: doc.file,
           ...atOf(at),
           path: dottedPath([...path, key]),
@@ -45,7 +45,7 @@ export function schemaDiagnostics(issues: readonly z.core.$ZodIssue[], doc: Load
       out.push({ ...base, code: "schema-missing-field", message: `${where(path.slice(0, -1))}missing required field '${String(last)}'`, ...(hint ? { hint } : {}) });
     } else if (issue.code === "invalid_type") {
       const expected = issue.expected === "int" ? "a whole number" : article(String(issue.expected));
-      const written = doc.source(path) ?? String(value);
+      const written = printable(doc.source(path) ?? String(value));
       const scalar = typeof value === "number" || typeof value === "boolean";
       const hint =
         issue.expected === "string" && scalar
@@ -142,7 +142,7 @@ function atOf(p: { line: number; column: number }) {
 
 /** `presentation.fields[2].max_length: `, or nothing at the top of the document. */
 export function where(path: readonly PathSegment[]): string {
-  return path.length === 0 ? "" : `${dottedPath(path)}: `;
+  return path.length === 0 ? "" : `${printable(dottedPath(path), 120)}: `;
 }
 
 export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
@@ -224,10 +224,9 @@ function article(t: string): string {
 }
 
 export function show(v: unknown): string {
-  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 60) + "…" : v}'`;
+  if (typeof v === "string") return `'${printable(v)}'`;
   if (v === undefined) return "nothing";
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? s.slice(0, 60) + "…" : s;
+  return printable(JSON.stringify(v) ?? String(v));
 }
 
 function lowerFirst(s: string): string {

@@ -3,7 +3,7 @@
  * re-validating after one edit re-reads one file), then check the references between them. Pure: the caller reads
  * the files (from disk, git or GitHub) and hands them over.
  */
-import type { Diagnostic } from "../diagnostics.js";
+import { printable, type Diagnostic } from "../diagnostics.js";
 import { schemaDiagnostics, suggestion, valueAt } from "../schema-diagnostics.js";
 import { checkActions } from "./checks/actions.js";
 import { checkTemplateValue } from "./checks/templates.js";
@@ -167,7 +167,7 @@ export function analyseDefinitionFile(file: SourceFile, relative: string, layout
     r.report(
       declared === undefined ? "schema-missing-field" : "kind-unknown",
       ["kind"],
-      declared === undefined ? "missing required field 'kind'" : `unknown kind ${JSON.stringify(declared)}`,
+      declared === undefined ? "missing required field 'kind'" : `unknown kind '${printable(String(declared))}'`,
       { hint: guess ? `did you mean '${guess}'?` : `kind is one of ${KIND_NAMES.join(", ")}` },
     );
     const kind = (guess as Kind | undefined) ?? kindOfFolder(relative);

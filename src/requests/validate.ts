@@ -22,8 +22,8 @@ import semver from "semver";
 import { KINDS, kindForApiType } from "../catalog/kinds.js";
 import type { SourceFile } from "../catalog/load.js";
 import type { Field } from "../catalog/schema.js";
-import type { Diagnostic } from "../diagnostics.js";
-import { missingVersionHint, schemaDiagnostics, suggestion } from "../schema-diagnostics.js";
+import { printable, type Diagnostic } from "../diagnostics.js";
+import { missingVersionHint, schemaDiagnostics, show, suggestion, valueAt } from "../schema-diagnostics.js";
 import { loadYaml, type PathSegment } from "../yaml/load.js";
 import { REQUEST_SHAPES, type RequestShape } from "./schema.js";
 import { targetLookup, type TargetLookup, type TargetRecord, type TargetRequest } from "./targets.js";
@@ -116,7 +116,7 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
   const body = parsed.data as Record<string, unknown> & { version?: string; parameters?: Record<string, unknown> };
   const claimed = (body["requester"] as { user_id?: string } | undefined)?.user_id;
   if (context.author !== undefined && claimed !== undefined && claimed.toLowerCase() !== context.author.toLowerCase()) {
-    r.report("request-requester-mismatch", ["requester", "user_id"], `requester.user_id is '${claimed}', but the pull request is by '${context.author}'`, {
+    r.report("request-requester-mismatch", ["requester", "user_id"], `requester.user_id is '${printable(claimed)}', but the pull request is by '${context.author}'`, {
       hint: "the requester is whoever opens the pull request; remove user_id or set it to your GitHub login",
     });
   }
@@ -202,18 +202,18 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
     if ((definition.kind === "UpdateItem" || definition.kind === "UpdateOperation") && typeof body["target"] === "string") {
       const target = body["target"];
       if (target.includes("/") && !knownRequestPaths.has(target)) {
-        r.report("request-unknown-item", ["target"], `the target ${target} is not a request file of this repository`, {
+        r.report("request-unknown-item", ["target"], `the target ${printable(target)} is not a request file of this repository`, {
           hint: "name the file of the request to update (requests/<team>/<name>.yaml) or its request_id",
         });
       } else if (context.targets) {
         targetRequest = context.targets.find(target);
         if (targetRequest) checkTarget(definition, targetRequest, target, r);
         else if (target.includes("/")) {
-          r.report("request-target-invalid", ["target"], `the target ${target} is not a valid request, so this update cannot be checked against it`, {
-            hint: `fix the errors reported in ${target} first`,
+          r.report("request-target-invalid", ["target"], `the target ${printable(target)} is not a valid request, so this update cannot be checked against it`, {
+            hint: `fix the errors reported in ${printable(target)} first`,
           });
         } else if (context.targets.knowsIds) {
-          r.report("request-unknown-item", ["target"], `no request has the id '${target}'`, {
+          r.report("request-unknown-item", ["target"], `no request has the id '${printable(target)}'`, {
             hint: "name the file of the request to update (requests/<team>/<name>.yaml) or the request_id of one that pao recorded",
           });
         }
@@ -242,7 +242,8 @@ export function validateRequestFile(file: SourceFile, catalog: Catalog, context:
  * target's required_parameters: a target of another item, or one without a value for such a parameter, would be
  * fulfilled with empty values.
  */
-function checkTarget(definition: UpdateItemDefinition | UpdateOperationDefinition, target: TargetRequest, written: string, r: Reporter): void {
+function checkTarget(definition: UpdateItemDefinition | UpdateOperationDefinition, target: TargetRequest, raw: string, r: Reporter): void {
+  const written = printable(raw);
   const entries = definition.body.targets.catalog_items;
   const names = entries.map((e) => e.name).join(", ");
   if (!target.item) {
@@ -288,10 +289,24 @@ function checkParameters(fields: readonly Field[], given: Record<string, unknown
       r.report("request-parameter-invalid", [...base, field.name], `'${field.name}' is read-only; the catalog sets it`, { key: true, hint: "remove it from the request" });
     }
   }
+  // A required field left empty (`name:` or `name: ""`) is missing, whatever its type would say about null or "".
+  const empty = new Set(
+    fields
+      .filter((f) => f.required && !f.conditional && f.default === undefined)
+      .filter((f) => Object.prototype.hasOwnProperty.call(given, f.name) && (given[f.name] === null || given[f.name] === ""))
+      .map((f) => f.name),
+  );
+  for (const name of empty) {
+    const help = fields.find((f) => f.name === name)?.help_text;
+    r.report("request-parameter-invalid", [...base, name], `${prefix}'${name}' is required, but it is empty`, { hint: help ? `${name}: ${help}` : `give ${name} a value` });
+  }
   const validate = compileSchema(schemaFor(fields));
   const values = structuredClone(given);
   if (!validate(values)) {
-    for (const error of validate.errors ?? []) reportAjvError(error, fields, base, r, prefix);
+    for (const error of validate.errors ?? []) {
+      if (empty.has(error.instancePath.split("/")[1] ?? "")) continue;
+      reportAjvError(error, fields, base, r, prefix, values);
+    }
   }
   return values;
 }
@@ -306,7 +321,7 @@ function schemaFor(fields: readonly Field[]): Record<string, unknown> {
   return schema;
 }
 
-function reportAjvError(error: ErrorObject, fields: readonly Field[], base: PathSegment[], r: Reporter, prefix = ""): void {
+function reportAjvError(error: ErrorObject, fields: readonly Field[], base: PathSegment[], r: Reporter, prefix = "", data?: unknown): void {
   const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   const path: PathSegment[] = [...base, ...segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
   const field = segments[0];
@@ -328,8 +343,18 @@ function reportAjvError(error: ErrorObject, fields: readonly Field[], base: Path
     }
     case "if":
       return; // the failing `then` says what is missing
+    case "enum": {
+      const allowed = ((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String);
+      const value = valueAt(data, segments.map((x) => (/^\d+$/.test(x) ? Number(x) : x)));
+      const guess = typeof value === "string" ? suggestion(value, allowed) : undefined;
+      const help = fields.find((f) => f.name === field)?.help_text;
+      r.report("request-parameter-invalid", path, `${prefix}'${field ?? ""}' is ${show(value)}, which is not one of: ${allowed.map((a) => printable(a)).join(", ")}`, {
+        hint: guess ? `did you mean '${guess}'?` : help ? `${field}: ${help}` : `write one of: ${allowed.join(", ")}`,
+      });
+      return;
+    }
     default:
-      r.report("request-parameter-invalid", path, `'${field ?? ""}' ${error.message ?? "is invalid"}`, {
+      r.report("request-parameter-invalid", path, `${prefix}'${field ?? ""}' ${error.message ?? "is invalid"}`, {
         hint: fields.find((f) => f.name === field)?.help_text,
       });
   }
