@@ -66,6 +66,8 @@ export const DIAGNOSTIC_CODES = {
   "request-changed-after-start": "a request file changed or was taken out after its fulfilment started",
   "request-not-recorded": "pao could not write the request's status record this time",
   "request-payload-invalid": "a step's payload cannot be rendered from the request's parameters, or is too large to dispatch",
+  "request-item-invalid": "a request names an item that is in the catalog but whose definition has errors",
+  "request-target-invalid": "an update's target is not a valid request for an item the update applies to, or lacks a parameter the update needs",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -47,3 +47,18 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
 }
+
+/**
+ * Text from a file, fit to quote in a message: at most `max` characters, and nothing unprintable (control
+ * characters, invalid bytes read as U+FFFD, format characters) echoed back raw; those are shown as \\uXXXX. A file
+ * of random bytes then gives a short, readable message rather than its own garbage.
+ */
+export function printable(text: string, max = 60): string {
+  let out = "";
+  let n = 0;
+  for (const ch of text) {
+    if (n++ >= max) return `${out}…`;
+    out += /[\p{C}\uFFFD]/u.test(ch) ? `\\u${ch.codePointAt(0)!.toString(16).padStart(4, "0")}` : ch;
+  }
+  return out;
+}

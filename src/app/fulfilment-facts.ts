@@ -74,6 +74,7 @@ async function frozenPlanOf(
           pullRequest: context.pullRequest,
           author: context.author,
           defaultBranchRequests: snapshot.requestFiles.map((f) => f.path),
+          targets: { files: snapshot.requestFiles, records: snapshot.records },
         })[0]
       : undefined);
   if (!assessed?.valid) return null;

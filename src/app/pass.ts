@@ -71,6 +71,7 @@ export async function runPullRequestPass(deps: PassDeps, number: number): Promis
     pullRequest: number,
     author: pr.author,
     defaultBranchRequests: snapshot.requestFiles.map((f) => f.path),
+    targets: { files: snapshot.requestFiles, records: snapshot.records },
   });
   const approvals = await judgeApprovals(deps, pr, assessments);
   const settings: EngineSettings = { dispatchGraceMs: deps.dispatchGraceMs, merge: snapshot.catalog.config.merge };

@@ -10,12 +10,13 @@ import type { Field } from "./schema.js";
 export const PAO_KEYWORDS = ["x-pao-type", "x-pao-hidden", "x-pao-rejected-regexp"] as const;
 
 export function fieldToJsonSchema(field: Field): JsonSchema {
-  // A pattern that failed the safety check never reaches ajv; the field then accepts nothing until it is fixed.
+  // A pattern that failed the safety check never reaches ajv: the field is checked without it. The catalog reports
+  // the pattern once; refusing every request's value instead would blame each request for the catalog's mistake.
   const unsafe = field.regexp !== undefined && !checkRegexp(field.regexp).ok;
   const { regexp, ...rest } = field;
   return {
     ...FIELD_TYPES[field.type].schema(unsafe ? rest : field),
-    ...(unsafe ? { not: {}, "x-pao-rejected-regexp": regexp } : {}),
+    ...(unsafe ? { "x-pao-rejected-regexp": regexp } : {}),
     "x-pao-type": field.type,
     ...(field.help_text !== undefined ? { description: field.help_text } : {}),
     ...(field.default !== undefined ? { default: field.default } : {}),

@@ -3,10 +3,10 @@
  * re-validating after one edit re-reads one file), then check the references between them. Pure: the caller reads
  * the files (from disk, git or GitHub) and hands them over.
  */
-import type { Diagnostic } from "../diagnostics.js";
-import { z } from "zod";
+import { printable, type Diagnostic } from "../diagnostics.js";
 import { schemaDiagnostics, suggestion, valueAt } from "../schema-diagnostics.js";
 import { checkActions } from "./checks/actions.js";
+import { checkTemplateValue } from "./checks/templates.js";
 import { checkFields } from "./checks/fields.js";
 import { loadYaml, type LoadedYaml, type YamlLimits } from "../yaml/load.js";
 import { checkDefinition } from "./checks/definition.js";
@@ -26,6 +26,8 @@ export interface SourceFile {
   text: string;
   /** A content hash when the source has one (a git blob sha); otherwise the text itself identifies the content. */
   sha?: string;
+  /** The file's size in bytes, when `text` holds only its beginning (a file over the size limit is read no further). */
+  size?: number;
 }
 
 export type { CatalogLayout } from "./paths.js";
@@ -80,7 +82,7 @@ export class CatalogLoader {
 
     for (const file of files) {
       seen.add(file.path);
-      const key = file.sha ?? file.text;
+      const key = file.sha ?? (file.size !== undefined ? `${file.size}\0${file.text}` : file.text);
       if (file.path === this.layout.configFile) {
         const result = loadConfig(file, this.options.limits);
         config = result.config;
@@ -88,7 +90,7 @@ export class CatalogLoader {
       } else if (isWorkflowFile(file.path, this.layout.workflowsDir)) {
         let entry = this.workflowFiles.get(file.path);
         if (!entry || entry.key !== key) {
-          entry = { key, result: analyseWorkflow(file.path, file.text) };
+          entry = { key, result: analyseWorkflow(file.path, file.text, file.size) };
           this.workflowFiles.set(file.path, entry);
           parsed++;
         }
@@ -144,8 +146,12 @@ export function loadCatalog(files: readonly SourceFile[], options: LoadOptions =
 
 /** Parses and checks one definition file. `relative` is its path below the catalog folder. */
 export function analyseDefinitionFile(file: SourceFile, relative: string, layout: CatalogLayout, limits?: YamlLimits): FileResult {
-  const loaded = loadYaml(file.text, file.path, limits);
-  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+  const loaded = loadYaml(file.text, file.path, limits, file.size);
+  if (!loaded.ok) {
+    // The file does not parse, but its requests should still hear that the item exists and is broken.
+    const unavailable = file.size === undefined ? identityFromText(file.text, file.path, relative) : undefined;
+    return { diagnostics: loaded.diagnostics, ...(unavailable ? { unavailable } : {}) };
+  }
   const doc = loaded.doc;
   const r = new Reporter(file.path, doc.locate);
   const value = doc.value;
@@ -161,10 +167,14 @@ export function analyseDefinitionFile(file: SourceFile, relative: string, layout
     r.report(
       declared === undefined ? "schema-missing-field" : "kind-unknown",
       ["kind"],
-      declared === undefined ? "missing required field 'kind'" : `unknown kind ${JSON.stringify(declared)}`,
+      declared === undefined ? "missing required field 'kind'" : `unknown kind '${printable(String(declared))}'`,
       { hint: guess ? `did you mean '${guess}'?` : `kind is one of ${KIND_NAMES.join(", ")}` },
     );
-    return { diagnostics: r.diagnostics };
+    const kind = (guess as Kind | undefined) ?? kindOfFolder(relative);
+    const raw = value as Record<string, unknown>;
+    const unavailable =
+      kind && typeof raw["name"] === "string" ? { kind, name: raw["name"], version: scalarText(raw["version"]), file: file.path } : undefined;
+    return { diagnostics: r.diagnostics, ...(unavailable ? { unavailable } : {}) };
   }
   const kind = declared as Kind;
   const category = checkPlacement(kind, relative, layout, r);
@@ -173,12 +183,10 @@ export function analyseDefinitionFile(file: SourceFile, relative: string, layout
   if (!parsed.success) {
     // Report the shape errors, and still check the parts that have the right shape: one pass finds everything.
     const shapeErrors = schemaDiagnostics(parsed.error.issues, doc, KINDS[kind].schema);
-    salvageChecks(kind, value as Record<string, unknown>, r);
+    const fields = salvageChecks(kind, value as Record<string, unknown>, r);
     const raw = value as Record<string, unknown>;
     const unavailable =
-      typeof raw["name"] === "string" && raw["version"] !== undefined && raw["version"] !== null
-        ? { kind, name: raw["name"], version: String(raw["version"]), file: file.path }
-        : undefined;
+      typeof raw["name"] === "string" ? { kind, name: raw["name"], version: scalarText(raw["version"]), file: file.path, ...fields } : undefined;
     return { diagnostics: [...r.diagnostics, ...shapeErrors], ...(unavailable ? { unavailable } : {}) };
   }
   const body = parsed.data as { name: string; version: string };
@@ -230,27 +238,90 @@ function checkPlacement(kind: Kind, relative: string, layout: CatalogLayout, r: 
   return undefined;
 }
 
-/** The field and action checks, run on whichever of those parts are well-formed in a definition that is not. */
-function salvageChecks(kind: Kind, value: Record<string, unknown>, r: Reporter): void {
+/**
+ * The field, action and template checks, run on whichever parts are well-formed in a definition that is not, so
+ * one run reports every independent mistake: a field with a wrong type does not hide a misspelt template next to
+ * it. Each field and each action is taken on its own; the names a template may read are every field that has a
+ * name, well-formed or not (a broken field's name is still declared). Returns the well-formed fields, and the names
+ * of the others.
+ */
+function salvageChecks(kind: Kind, value: Record<string, unknown>, r: Reporter): { fields: Field[]; brokenFields: string[] } {
   const fieldsPath = kind === "CatalogBundle" ? ["presentation", "bundle_fields"] : ["presentation", "fields"];
-  const fields = z.array(Field).safeParse(valueAt(value, fieldsPath) ?? []);
-  if (!fields.success) return;
-  checkFields(fields.data, fieldsPath, r);
-  const actionsPath =
-    kind === "CatalogItem" ? ["fulfillment", "actions"] : kind === "CatalogBundle" ? null : ["fulfillment", "automation", "steps"];
-  if (!actionsPath) return;
-  const actions = z.array(Action).safeParse(valueAt(value, actionsPath) ?? []);
-  if (!actions.success) return;
-  const required = z.array(z.object({ required_parameters: z.array(z.string()).optional() })).safeParse(valueAt(value, ["targets", "catalog_items"]));
-  const scope = new Set([
-    ...fields.data.map((f) => f.name),
-    ...(required.success ? required.data.flatMap((t) => t.required_parameters ?? []) : []),
-  ]);
-  checkActions(actions.data, actionsPath, scope, r);
+  const rawFields = valueAt(value, fieldsPath);
+  const list = Array.isArray(rawFields) ? rawFields : [];
+  const parsedFields = list.map((f) => Field.safeParse(f));
+  const fields = parsedFields.flatMap((p) => (p.success ? [p.data] : []));
+  if (fields.length === list.length) checkFields(fields, fieldsPath, r);
+  else {
+    // Some fields are malformed: check the others, but not their conditionals, which may name a malformed one.
+    const positions = parsedFields.flatMap((p, i) => (p.success ? [i] : []));
+    checkFields(fields.map(({ conditional: _, ...f }) => f), fieldsPath, r, positions);
+  }
+  const nameOf = (f: unknown) => (typeof f === "object" && f !== null && typeof (f as { name?: unknown }).name === "string" ? [(f as { name: string }).name] : []);
+  const named = list.flatMap(nameOf);
+  const brokenFields = list.filter((_, i) => !parsedFields[i]!.success).flatMap(nameOf);
+
+  const required = valueAt(value, ["targets", "catalog_items"]);
+  const requiredNames = (Array.isArray(required) ? required : []).flatMap((t) => {
+    const names = typeof t === "object" && t !== null ? (t as { required_parameters?: unknown }).required_parameters : undefined;
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : [];
+  });
+  const scope = new Set([...named, ...requiredNames]);
+
+  if (kind === "CatalogBundle") {
+    for (const group of ["required_items", "optional_items"] as const) {
+      const entries = valueAt(value, ["bundle", group]);
+      (Array.isArray(entries) ? entries : []).forEach((entry, i) => {
+        const parameters = typeof entry === "object" && entry !== null ? (entry as { parameters?: unknown }).parameters : undefined;
+        if (typeof parameters === "object" && parameters !== null) checkTemplateValue(parameters, ["bundle", group, i, "parameters"], scope, r);
+      });
+    }
+    return { fields, brokenFields };
+  }
+  const actionsPath = kind === "CatalogItem" ? ["fulfillment", "actions"] : ["fulfillment", "automation", "steps"];
+  const rawActions = Array.isArray(valueAt(value, actionsPath)) ? (valueAt(value, actionsPath) as unknown[]) : [];
+  const actions = rawActions.map((a) => Action.safeParse(a));
+  if (actions.every((a) => a.success)) checkActions(actions.map((a) => a.data!), actionsPath, scope, r);
+  else {
+    // Some actions are malformed: the checks across actions need them all, but every template can still be read.
+    rawActions.forEach((a, i) => {
+      const template = typeof a === "object" && a !== null ? (a as { template?: unknown }).template : undefined;
+      if (typeof template === "object" && template !== null) checkTemplateValue(template, [...actionsPath, i, "template"], scope, r);
+    });
+  }
+  if (kind !== "CatalogItem") {
+    const manual = valueAt(value, ["fulfillment", "manual", "template"]);
+    if (typeof manual === "object" && manual !== null) checkTemplateValue(manual, ["fulfillment", "manual", "template"], scope, r);
+  }
+  return { fields, brokenFields };
+}
+
+/** A scalar as written (a number version such as 1.0 comes back as "1"); "" for anything else. */
+function scalarText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
+}
+
+function kindOfFolder(relative: string): Kind | undefined {
+  const folder = relative.includes("/") ? relative.slice(0, relative.indexOf("/")) : "";
+  if ((CATEGORIES as readonly string[]).includes(folder)) return "CatalogItem";
+  return kindForFolder(folder);
+}
+
+/**
+ * What a file that does not parse as YAML says it defines, read from its top-level `kind:`, `name:` and `version:`
+ * lines (or its folder, for the kind). Enough for a request of it to be told the item exists but is broken.
+ */
+function identityFromText(text: string, path: string, relative: string): UnavailableDefinition | undefined {
+  const line = (key: string) => new RegExp(`^${key}:[ \\t]*["']?([A-Za-z0-9][A-Za-z0-9.+-]{0,99})["']?[ \\t]*(?:#.*)?$`, "m").exec(text.slice(0, 64 * 1024))?.[1];
+  const name = line("name");
+  if (name === undefined) return undefined;
+  const declared = line("kind");
+  const kind = declared !== undefined && (KIND_NAMES as readonly string[]).includes(declared) ? (declared as Kind) : kindOfFolder(relative);
+  return kind ? { kind, name, version: line("version") ?? "", file: path } : undefined;
 }
 
 function loadConfig(file: SourceFile, limits?: YamlLimits): { config: RepoConfig; diagnostics: Diagnostic[] } {
-  const loaded = loadYaml(file.text, file.path, limits);
+  const loaded = loadYaml(file.text, file.path, limits, file.size);
   if (!loaded.ok) return { config: DEFAULT_CONFIG, diagnostics: loaded.diagnostics };
   const parsed = RepoConfigSchema.safeParse(loaded.doc.value ?? {});
   if (parsed.success) return { config: parsed.data, diagnostics: [] };

@@ -5,7 +5,7 @@
 import type { LoadedYaml } from "../yaml/load.js";
 import { resolveVersion } from "./versions.js";
 import type { RepoConfig } from "./repo-config.js";
-import type { CatalogBundle, CatalogItem, Category, Kind, UpdateDefinition } from "./schema.js";
+import type { CatalogBundle, CatalogItem, Category, Field, Kind, UpdateDefinition } from "./schema.js";
 import type { WorkflowFile } from "./workflows.js";
 
 interface DefinitionBase<K extends Kind, B> {
@@ -48,8 +48,13 @@ export interface Catalog {
 export interface UnavailableDefinition {
   kind: Kind;
   name: string;
+  /** As written; not necessarily a valid version (it may be what is wrong), and "" when it could not be read. */
   version: string;
   file: string;
+  /** The fields that are well-formed, so a request can still be checked for its own mistakes. */
+  fields?: Field[];
+  /** Names of the fields that are not well-formed: a request may set them, and is not checked on them. */
+  brokenFields?: string[];
 }
 
 export function indexOf<K extends Kind>(catalog: Catalog, kind: K): VersionIndex<DefinitionOf<K>> {

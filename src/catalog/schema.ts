@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ACTION_TYPE_NAMES } from "./action-types.js";
 import { FIELD_TYPE_NAMES } from "./field-types.js";
+import { versionField } from "../schema-diagnostics.js";
 import { isVersion, parseRange } from "./versions.js";
 
 /** More fields or actions than anyone writes by hand; it keeps every later pass over them small. */
@@ -22,21 +23,27 @@ export const DefinitionName = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "use lowercase letters, digits and hyphens (at most 63)")
   .describe("Name, unique per kind; lowercase letters, digits and hyphens");
 
-export const Version = z
-  .string()
-  .refine(isVersion, {
-    message: "not a semantic version; write MAJOR.MINOR.PATCH such as 1.2.0 (pre-release and build allowed)",
-    params: { code: "version-invalid" },
-  })
-  .describe("Semantic version, e.g. 1.2.0 or 2.1.0-beta.1+build.20250816");
+export const Version = versionField(
+  z
+    .string()
+    .refine(isVersion, {
+      message: "not a semantic version; write MAJOR.MINOR.PATCH such as 1.2.0 (pre-release and build allowed)",
+      params: { code: "version-invalid" },
+    })
+    .describe("Semantic version, e.g. 1.2.0 or 2.1.0-beta.1+build.20250816"),
+  "exact",
+);
 
-export const VersionRange = z
-  .string()
-  .refine((s) => parseRange(s) !== null, {
-    message: "not a version range; write e.g. '>=2.0.0' or '>=2.0.0, <3.0.0'",
-    params: { code: "range-invalid" },
-  })
-  .describe("A semver range; a comma means both, e.g. '>=2.0.0, <3.0.0'");
+export const VersionRange = versionField(
+  z
+    .string()
+    .refine((s) => parseRange(s) !== null, {
+      message: "not a version range; write e.g. '>=2.0.0' or '>=2.0.0, <3.0.0'",
+      params: { code: "range-invalid" },
+    })
+    .describe("A semver range; a comma means both, e.g. '>=2.0.0, <3.0.0'"),
+  "range",
+);
 
 export const FieldName = z
   .string()

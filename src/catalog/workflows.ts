@@ -31,8 +31,8 @@ export function expandsInput(script: string): boolean {
   return false;
 }
 
-export function analyseWorkflow(file: string, text: string): { workflow?: WorkflowFile; diagnostics: Diagnostic[] } {
-  const loaded = loadYaml(text, file);
+export function analyseWorkflow(file: string, text: string, size?: number): { workflow?: WorkflowFile; diagnostics: Diagnostic[] } {
+  const loaded = loadYaml(text, file, undefined, size);
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const root = loaded.doc.value;
   const on = isRecord(root) ? root["on"] : undefined;

@@ -10,7 +10,7 @@ import { hasErrors } from "../diagnostics.js";
 import { previewSteps, type StepPreview } from "../fulfillment/preview.js";
 import { readTree } from "../repo/fs-files.js";
 import { loadRepository } from "../repo/validate-repository.js";
-import { validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
+import { requestTargets, validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
 import { formatJson, formatText } from "./format.js";
 
 export interface PlanIO {
@@ -73,7 +73,9 @@ export function runPlan(args: readonly string[], io: PlanIO): number {
 
   const { catalog, requestFiles } = loadRepository(root);
   const knownRequestPaths = new Set(requestFiles.map((f) => f.path));
-  const validation = validateRequestFile(file, catalog, { knownRequestPaths });
+  // The file as given is the one its updates see, even if the repository has another version of it.
+  const targets = requestTargets(catalog, [...requestFiles.filter((f) => f.path !== file.path), file]);
+  const validation = validateRequestFile(file, catalog, { knownRequestPaths, targets });
   if (hasErrors(validation.diagnostics) || !validation.request) {
     io.stdout(values.format === "json" ? formatJson(validation.diagnostics) : formatText(validation.diagnostics));
     return EXIT.invalid;

@@ -6,7 +6,9 @@
 import type { Catalog } from "../catalog/model.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { requestId } from "../requests/request-id.js";
-import { validateRequestFile, type RequestValidation, type ValidatedRequest } from "../requests/validate.js";
+import type { SourceFile } from "../catalog/load.js";
+import type { TargetRecord } from "../requests/targets.js";
+import { requestTargets, validateRequestFile, type RequestValidation, type ValidatedRequest } from "../requests/validate.js";
 import { approvalNeed, type ApprovalNeed } from "./approval.js";
 import { planRequest, type Plan } from "./plan.js";
 import { previewSteps, type StepPreview } from "./preview.js";
@@ -35,12 +37,21 @@ export interface AssessContext {
   author: string;
   /** Request files on the default branch, for update targets. */
   defaultBranchRequests: readonly string[];
+  /**
+   * Where updates find their targets (requestTargets over the default branch's request files and status records).
+   * The pull request's own files are added here; without it, targets are looked up among those files alone.
+   */
+  targets?: { files: readonly SourceFile[]; records?: ReadonlyMap<string, TargetRecord> };
 }
 
 export function assessRequestFiles(catalog: Catalog, files: readonly RequestFileInput[], context: AssessContext): RequestAssessment[] {
   const known = new Set([...context.defaultBranchRequests, ...files.map((f) => f.path)]);
+  // The pull request's version of a file is the one its updates target.
+  const changed = new Set(files.map((f) => f.path));
+  const targetFiles = [...(context.targets?.files ?? []).filter((f) => !changed.has(f.path)), ...files];
+  const targets = requestTargets(catalog, targetFiles, context.targets?.records);
   return files.map((file) => {
-    const validation = validateRequestFile(file, catalog, { knownRequestPaths: known, author: context.author });
+    const validation = validateRequestFile(file, catalog, { knownRequestPaths: known, author: context.author, targets });
     const request = validation.request;
     const id = requestId(context.repository, file.path, context.pullRequest);
     if (!request || hasErrors(validation.diagnostics)) return { path: file.path, sha: file.sha, requestId: id, validation, valid: null };

@@ -25,7 +25,7 @@ export function previewSteps(request: ValidatedRequest, catalog: Catalog, plan: 
   return plan.steps.map((step) => {
     let data: Record<string, unknown>;
     try {
-      data = step.item ? bundleItemParameters(request, catalog, step.item) : request.parameters;
+      data = templateData(request, catalog, step.item);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       return { ...head(step, catalog), problem: { code: e.code, message: `the bundle's parameters for ${step.item}: ${e.message}` } };
@@ -41,6 +41,17 @@ export function previewSteps(request: ValidatedRequest, catalog: Catalog, plan: 
 
 function head(step: PlannedStep, catalog: Catalog) {
   return { step_id: step.step_id, name: step.name, type: step.type, depends_on: step.depends_on, workflow: executorWorkflow(step.action, catalog.config) };
+}
+
+/**
+ * What a step's templates see: the request's parameters; for an update, the target request's parameters beneath
+ * the update's own (the update's value wins where both have one); for an item of a bundle, see below. The one
+ * place this is decided, so `pao plan`, the pull request's comment and the dispatched payload agree.
+ */
+export function templateData(request: ValidatedRequest, catalog: Catalog, item?: string): Record<string, unknown> {
+  if (item !== undefined) return bundleItemParameters(request, catalog, item);
+  if (request.targetRequest) return { ...request.targetRequest.parameters, ...request.parameters };
+  return request.parameters;
 }
 
 /**

@@ -46,7 +46,9 @@ export function readTree(root: string, dirs: readonly string[], options: ReadOpt
   const out: DiskFile[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   walkFiles(root, dirs, (path, abs, stat) => {
-    if (!options.filter || options.filter(path)) out.push({ path, text: readCapped(abs, stat.size, maxBytes), modifiedAt: stat.mtime });
+    if (!options.filter || options.filter(path)) {
+      out.push({ path, text: readCapped(abs, stat.size, maxBytes), modifiedAt: stat.mtime, ...(stat.size > maxBytes ? { size: stat.size } : {}) });
+    }
   });
   return out;
 }

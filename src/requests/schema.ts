@@ -4,11 +4,15 @@
  */
 import { z } from "zod";
 import { DefinitionName, FieldName } from "../catalog/schema.js";
+import { versionField } from "../schema-diagnostics.js";
 
-const VersionSpec = z
-  .string()
-  .min(1)
-  .describe("Exact version (1.2.0) or a range ('>=1.2.0', '>=2.0.0, <3.0.0'); the resolved version is recorded");
+const VersionSpec = versionField(
+  z
+    .string()
+    .min(1)
+    .describe("Exact version (1.2.0) or a range ('>=1.2.0', '>=2.0.0, <3.0.0'); the resolved version is recorded"),
+  "either",
+);
 
 const Parameters = z.record(FieldName, z.unknown()).default({}).describe("Values for the item's fields");
 

@@ -8,7 +8,7 @@
  * compares a key with all the others (see `uniqueKeys` below), and locating keys indexes each mapping once.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
-import type { Diagnostic, Position } from "../diagnostics.js";
+import { printable, type Diagnostic, type Position } from "../diagnostics.js";
 import { depthUpperBound, measureDepth } from "./depth.js";
 import { dottedPath } from "./path.js";
 
@@ -55,17 +55,22 @@ const PARSE_OPTIONS = {
   resolveKnownTags: false,
 } as const;
 
-export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS): YamlResult {
+/**
+ * `size` is the file's real size in bytes when `text` holds only its beginning (a reader stops just past the limit,
+ * so that a huge file is never read whole); the message then says how large the file is, not how much was read.
+ */
+export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAULT_LIMITS, size?: number): YamlResult {
   const fail = (code: Diagnostic["code"], message: string, at: Position, hint?: string): YamlResult => ({
     ok: false,
     diagnostics: [{ code, severity: "error", message, file, line: at.line, column: at.column, ...(hint ? { hint } : {}) }],
   });
 
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = Math.max(size ?? 0, Buffer.byteLength(text, "utf8"));
   if (bytes > limits.maxBytes) {
+    const [is, limit] = byteSizes(bytes, limits.maxBytes);
     return fail(
       "yaml-too-large",
-      `file is ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
+      `the file is ${is}; the limit is ${limit}`,
       { line: 1, column: 1 },
       "split the definition or move large content out of the file",
     );
@@ -95,23 +100,24 @@ export function loadYaml(text: string, file: string, limits: YamlLimits = DEFAUL
     }
     // No DUPLICATE_KEY here: uniqueKeys is off, duplicates are found by toValue.
     const code = error.code === "MULTIPLE_DOCS" ? "yaml-multiple-documents" : error.code === "RESOURCE_EXHAUSTION" ? "yaml-too-deep" : "yaml-syntax";
-    const message = code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : lowerFirst(error.message);
+    // The parser quotes the text it stumbled on; in a file of random bytes that is garbage, so bound and escape it.
+    const message = code === "yaml-multiple-documents" ? "a file holds exactly one YAML document; found more than one" : printable(lowerFirst(error.message), 160);
     const hint = code === "yaml-multiple-documents" ? "put each definition in a file of its own" : undefined;
     const p = at(error.pos[0]);
     diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}) });
   }
   for (const warning of doc.warnings) {
     const p = at(warning.pos[0]);
-    diagnostics.push({ code: "yaml-syntax", severity: "error", message: lowerFirst(warning.message), file, line: p.line, column: p.column });
+    diagnostics.push({ code: "yaml-syntax", severity: "error", message: printable(lowerFirst(warning.message), 160), file, line: p.line, column: p.column });
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics: dedupeByLine(diagnostics) };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: oneSyntaxError(diagnostics) };
 
   const path: PathSegment[] = [];
   const value = toValue(doc.contents as Node | null, limits.maxDepth, 1, path, (code, message, offset, hint) => {
     const p = at(offset);
     diagnostics.push({ code, severity: "error", message, file, line: p.line, column: p.column, ...(hint ? { hint } : {}), path: dottedPath(path) });
   });
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: oneAliasDiagnostic(diagnostics) };
 
   const { locate, source } = makeLocator(text);
   return { ok: true, doc: { file, value, locate, source } };
@@ -133,7 +139,7 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
   if (isAlias(node)) {
     report(
       "yaml-alias",
-      `aliases (*${node.source}) are not allowed`,
+      `aliases (*${printable(node.source)}) are not allowed`,
       node.range?.[0] ?? 0,
       "write the value out in full; aliases make small files expand without bound",
     );
@@ -159,7 +165,7 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
       const key = String(keyNode.value);
       path.push(key);
       if (FORBIDDEN_KEYS.has(key)) {
-        report("yaml-forbidden-key", `the key '${key}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
+        report("yaml-forbidden-key", `the key '${printable(key)}' is not allowed`, keyNode.range?.[0] ?? 0, "rename the key");
         path.pop();
         continue;
       }
@@ -170,7 +176,7 @@ function toValue(node: Node | null, maxDepth: number, depth: number, path: PathS
         const written = keyNode.source !== undefined && keyNode.source !== key ? `'${keyNode.source}' (read as '${key}')` : `'${key}'`;
         report(
           "yaml-duplicate-key",
-          `the key ${written} appears twice in this mapping`,
+          `the key ${printable(written, 120)} appears twice in this mapping`,
           keyNode.range?.[0] ?? 0,
           "remove one of the two entries; YAML would otherwise keep only one silently",
         );
@@ -307,17 +313,68 @@ function positionAt(starts: readonly number[], offset: number): Position {
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
+/** Two sizes as a person reads them (3.2 MiB, 1 MiB); in bytes when rounding would make them look the same. */
+export function byteSizes(size: number, limit: number): [string, string] {
+  const human = (n: number): string => {
+    if (n < 1024) return `${n} bytes`;
+    const [value, unit] = n < 1024 * 1024 ? [n / 1024, "KiB"] : [n / (1024 * 1024), "MiB"];
+    return `${value.toFixed(1).replace(/\.0$/, "")} ${unit}`;
+  };
+  const a = human(size);
+  const b = human(limit);
+  return a === b ? [`${size} bytes`, `${limit} bytes (${b})`] : [a, b];
+}
+
 function lowerFirst(s: string): string {
   return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
 
-/** The parser can report one mistake several times on the same line; once is enough. */
-function dedupeByLine(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}:${d.line}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+const TAB_INDENT = "tabs are not allowed as indentation";
+
+/**
+ * One mistake, one diagnostic. After a syntax error the parser loses its place and reports the lines that follow
+ * as mistakes too (one tab gave up to fifteen errors), so only the first syntax error is kept; tabs, the most common
+ * cause, are one diagnostic that lists every line they indent. Other codes (several documents) stay as they are.
+ */
+function oneSyntaxError(diagnostics: Diagnostic[]): Diagnostic[] {
+  const syntax = diagnostics.filter((d) => d.code === "yaml-syntax");
+  const others = diagnostics.filter((d) => d.code !== "yaml-syntax");
+  const tabs = syntax.filter((d) => d.message.startsWith(TAB_INDENT));
+  const first = tabs[0] ?? syntax[0];
+  if (!first) return others;
+  const lines = [...new Set(tabs.map((d) => d.line))];
+  const kept: Diagnostic =
+    tabs.length > 0
+      ? {
+          ...first,
+          message: lines.length > 1 ? `${TAB_INDENT} (lines ${listLines(lines)})` : TAB_INDENT,
+          hint: "indent with spaces; YAML does not accept tabs for indentation (most editors can convert them)",
+        }
+      : { ...first, hint: first.hint ?? syntaxHint(first.message) };
+  return [kept, ...others];
+}
+
+function listLines(lines: readonly number[]): string {
+  return lines.length > 10 ? `${lines.slice(0, 10).join(", ")} and ${lines.length - 10} more` : lines.join(", ");
+}
+
+/** What usually causes a parser message, in the words of someone editing the file. */
+function syntaxHint(message: string): string {
+  if (/indent|same column|compact mapping|implicit map key|block sequence/i.test(message)) {
+    return "check this line's indentation against the lines above: the keys of one mapping start in the same column, and list items ('- ') line up";
+  }
+  if (/single line|unexpected|flow|quote/i.test(message)) {
+    return "check the quoting on this line: quote a value that contains ': ' or ' #', or that starts with one of @ ` * & ! | > % { [";
+  }
+  return "check the indentation and quoting on this line and the one above it";
+}
+
+/** Aliases are refused whatever they point at; an alias bomb uses hundreds, and one diagnostic says it. */
+function oneAliasDiagnostic(diagnostics: Diagnostic[]): Diagnostic[] {
+  const aliases = diagnostics.filter((d) => d.code === "yaml-alias");
+  if (aliases.length <= 1) return diagnostics;
+  const names = [...new Set(aliases.map((d) => /\((\*[^)]*)\)/.exec(d.message)?.[1] ?? "*"))];
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ");
+  const first = { ...aliases[0]!, message: `aliases are not allowed; this file uses ${aliases.length} (${shown})` };
+  return diagnostics.filter((d) => d.code !== "yaml-alias" || d === aliases[0]).map((d) => (d === aliases[0] ? first : d));
 }

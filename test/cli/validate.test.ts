@@ -29,7 +29,7 @@ describe("pao validate", () => {
     expect(code).toBe(1);
     const lines = stdout.split("\n");
     expect(lines).toContain("catalog/databases/redis-cache.yaml:4:10  schema-invalid-type  version: expected a string, got number 1.1");
-    expect(lines).toContain("    hint: quote it: '1.1' (YAML reads unquoted 1.1 as a number)");
+    expect(lines).toContain("    hint: write a full semantic version: 1.1.0 (YAML reads unquoted 1.1 as a number, and a version has three parts)");
     expect(lines.some((l) => /^catalog\/compute\/eks-container-app\.yaml:\d+:\d+  template-unknown-field  template reads 'replica'/.test(l))).toBe(true);
     expect(lines).toContain("    hint: did you mean 'replicas'?");
     expect(stdout).toMatch(/^2 errors, 0 warnings in \d+ files$/m);
@@ -49,7 +49,7 @@ describe("pao validate", () => {
         file: "catalog/databases/redis-cache.yaml",
         line: 4,
         column: 10,
-        hint: "quote it: '1.1' (YAML reads unquoted 1.1 as a number)",
+        hint: "write a full semantic version: 1.1.0 (YAML reads unquoted 1.1 as a number, and a version has three parts)",
       },
     ]);
   });

@@ -7,7 +7,8 @@ import { DEFAULT_RETRY_POLICY, planRequest } from "../../fulfillment/plan.js";
 import { newStatusRecord } from "../../fulfillment/record.js";
 import type { StatusRecord, StepRecord } from "../../fulfillment/status-record.js";
 import { localRequestId } from "../../requests/request-id.js";
-import { validateRequestFile } from "../../requests/validate.js";
+import type { TargetLookup } from "../../requests/targets.js";
+import { requestTargets, validateRequestFile } from "../../requests/validate.js";
 import type { Snapshot } from "../../repo/snapshot.js";
 import { ApiProblem } from "../problem.js";
 import { paginate } from "../paginate.js";
@@ -22,15 +23,16 @@ function allRecords(snapshot: Snapshot): StatusRecord[] {
   if (!records) {
     const known = new Set([...snapshot.records.values()].map((r) => r.request_path));
     const paths = new Set(snapshot.requestFiles.map((f) => f.path));
-    const pending = snapshot.requestFiles.filter((f) => !known.has(f.path)).map((f) => fromFile(snapshot, f, paths));
+    const targets = requestTargets(snapshot.catalog, snapshot.requestFiles, snapshot.records);
+    const pending = snapshot.requestFiles.filter((f) => !known.has(f.path)).map((f) => fromFile(snapshot, f, paths, targets));
     records = [...snapshot.records.values(), ...pending].sort((a, b) => (a.request_id < b.request_id ? -1 : 1));
     recordsCache.set(snapshot, records);
   }
   return records;
 }
 
-function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], knownRequestPaths: ReadonlySet<string>): StatusRecord {
-  const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths });
+function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], knownRequestPaths: ReadonlySet<string>, targets: TargetLookup): StatusRecord {
+  const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths, targets });
   const request = validation.request;
   const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
   if (request) {

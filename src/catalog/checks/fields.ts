@@ -15,17 +15,18 @@ function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
-export function checkFields(fields: readonly Field[], base: readonly PathSegment[], r: Reporter): void {
+/** `positions` are the fields' indexes in the file, when `fields` are some of them (the well-formed ones). */
+export function checkFields(fields: readonly Field[], base: readonly PathSegment[], r: Reporter, positions?: readonly number[]): void {
   const byName = new Map<string, Field>();
   fields.forEach((field, i) => {
-    const at = [...base, i];
+    const at = [...base, positions?.[i] ?? i];
     if (byName.has(field.name)) {
       r.report("field-duplicate", [...at, "name"], `two fields are named '${field.name}'`, { hint: "give each field a name of its own" });
     } else byName.set(field.name, field);
   });
 
   fields.forEach((field, i) => {
-    const at = [...base, i];
+    const at = [...base, positions?.[i] ?? i];
     const spec = FIELD_TYPES[field.type];
     for (const property of VALIDATION_PROPERTIES) {
       if (field[property] !== undefined && !spec.properties.includes(property)) {
