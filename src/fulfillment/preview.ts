@@ -6,7 +6,8 @@
 import { resolveItem, type Catalog } from "../catalog/model.js";
 import { executorWorkflow } from "../catalog/repo-config.js";
 import type { ValidatedRequest } from "../requests/validate.js";
-import { renderPayload, renderTemplate, TemplateError, type PayloadProblem } from "../templates/render.js";
+import { renderTemplate, TemplateError } from "../templates/render.js";
+import { renderPayload, type PayloadProblem } from "./payload.js";
 import { planRequest, type Plan, type PlannedStep } from "./plan.js";
 
 export interface StepPreview {
