@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { DIAGNOSTIC_CODES } from "../diagnostic-codes.js";
 import { hasErrors } from "../diagnostics.js";
+import { pathInsideRepository } from "../repo/inside-repository.js";
 import { validateRepository } from "../repo/validate-repository.js";
 import { formatJson, formatText, summary } from "./format.js";
 import { NEW_COMMAND, runNew } from "./new.js";
@@ -105,11 +106,19 @@ function validate(args: readonly string[], io: CliIO): number {
     return EXIT.usage;
   }
   const root = resolve(io.cwd, positionals[0] ?? ".");
-  const report = validateRepository(root, {
-    ...(values.catalog ? { catalogDir: values.catalog } : {}),
-    ...(values.requests ? { requestsDir: values.requests } : {}),
-    ...(values.workflows ? { workflowsDir: values.workflows } : {}),
-  });
+  // The folder options stay inside the repository, as the Action's inputs do.
+  const paths: { catalogDir?: string; requestsDir?: string; workflowsDir?: string } = {};
+  for (const [key, option] of [["catalogDir", "catalog"], ["requestsDir", "requests"], ["workflowsDir", "workflows"]] as const) {
+    const given = values[option];
+    if (given === undefined) continue;
+    const checked = pathInsideRepository(root, given, `--${option}`);
+    if (!checked.ok) {
+      io.stderr(`pao validate: ${checked.message}\n    hint: ${checked.hint}`);
+      return EXIT.usage;
+    }
+    paths[key] = checked.path;
+  }
+  const report = validateRepository(root, paths);
   if (values.format === "json") {
     io.stdout(formatJson(report.diagnostics));
   } else {
