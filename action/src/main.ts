@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { Diagnostic } from "../../src/diagnostics.js";
+import { pathInsideRepository } from "../../src/repo/inside-repository.js";
 import { validateRepository } from "../../src/repo/validate-repository.js";
 
 /** Rows beyond this are left out of the job summary (GitHub drops summaries over 1 MiB); annotations carry them all. */
@@ -15,11 +16,21 @@ const MAX_SUMMARY_ROWS = 1000;
 export async function run(): Promise<void> {
   try {
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
-    const paths = {
-      catalogDir: input("catalog-path", "catalog"),
-      requestsDir: input("requests-path", "requests"),
-      workflowsDir: input("workflows-path", ".github/workflows"),
-    };
+    // Each folder input must stay inside the repository (relative or absolute, links followed), so a workflow
+    // cannot be made to read files outside the checked-out repository.
+    const folders = { catalogDir: "catalog-path", requestsDir: "requests-path", workflowsDir: "workflows-path" } as const;
+    const defaults = { catalogDir: "catalog", requestsDir: "requests", workflowsDir: ".github/workflows" } as const;
+    const paths: Record<keyof typeof folders, string> = { ...defaults };
+    const refused: string[] = [];
+    for (const [key, name] of Object.entries(folders) as Array<[keyof typeof folders, string]>) {
+      const checked = pathInsideRepository(root, input(name, defaults[key]), name);
+      if (checked.ok) paths[key] = checked.path;
+      else refused.push(`${checked.message}\nhint: ${checked.hint}`);
+    }
+    if (refused.length > 0) {
+      for (const message of refused) core.setFailed(message);
+      return;
+    }
     if (!isFolder(join(root, paths.catalogDir))) {
       core.setFailed(`catalog-path '${paths.catalogDir}' is not a folder of the repository (${root}); set the action's catalog-path input`);
       return;

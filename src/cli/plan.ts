@@ -5,13 +5,15 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import type { Catalog } from "../catalog/model.js";
 import { hasErrors } from "../diagnostics.js";
+import { approvalNeed, type ApprovalNeed } from "../fulfillment/approval.js";
 import { previewSteps, type StepPreview } from "../fulfillment/preview.js";
 import { readTree } from "../repo/fs-files.js";
 import { loadRepository } from "../repo/validate-repository.js";
 import { requestTargets, validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
 import { formatJson, formatText } from "./format.js";
+import { commandHelp, parseCommand, type CommandSpec } from "./usage.js";
 
 export interface PlanIO {
   stdout(text: string): void;
@@ -21,11 +23,40 @@ export interface PlanIO {
 
 const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
-export const PLAN_USAGE = "usage: pao plan <request-file> [--dir repo] [--format text|json]";
+export const PLAN_COMMAND: CommandSpec = {
+  name: "plan",
+  synopsis: "<request-file> [options]",
+  summary: "show what a request would run, and the approval it would wait for",
+  description: [
+    "Validates a request file against the catalog of the repository, as pao does on a pull request, and prints " +
+      "whether the request waits for an approving review (and from whom: the approver teams) before fulfilment, " +
+      "then each step it would run: its executor workflow (or the GitHub issue for manual work) and the payload " +
+      "it would be sent. Exit 1 if the request is invalid or a step cannot be planned.",
+  ],
+  options: {
+    dir: { type: "string", value: "DIR", help: "the catalog repository whose catalog the request is checked against (default: the current directory)" },
+    format: { type: "string", value: "text|json", default: "text", help: "text: the approval and the steps for people; json: the array of steps" },
+  },
+  examples: ["pao plan requests/data-team/orders-db.yaml", "pao plan orders-db.yaml --dir ../platform-catalog", "pao plan requests/product-team/customer-portal.yaml --format json"],
+};
 
-export function formatPlanText(file: string, request: ValidatedRequest, steps: readonly StepPreview[]): string {
+/** When the request waits for approval, and who may give it, in one line. */
+export function approvalLine(need: ApprovalNeed | null): string {
+  if (!need) return "not needed: fulfilment does not wait for a review";
+  const why = need.reason === "item" ? "the catalog asks for approval" : "the update is destructive";
+  const who =
+    need.groups.length === 0
+      ? "anyone with write permission"
+      : need.groups.length === 1
+        ? `a member of ${need.groups[0]!.length === 1 ? "team" : "one of the teams"} ${need.groups[0]!.join(", ")} with write permission`
+        : `someone with write permission in one team of each of: ${need.groups.map((g) => g.join(" or ")).join("; ")}`;
+  return `waits (${why}) for an approving review by ${who}, other than the requester, before fulfilment starts`;
+}
+
+export function formatPlanText(file: string, request: ValidatedRequest, steps: readonly StepPreview[], catalog?: Catalog): string {
   const d = request.definition;
   const lines = [`${file}: ${request.shape} ${d.name} ${d.version}, ${steps.length} step${steps.length === 1 ? "" : "s"}`];
+  if (catalog) lines.push(`approval: ${approvalLine(approvalNeed(d, catalog, request.selections))}`);
   for (const step of steps) {
     lines.push("", `${step.step_id}  ${step.name}  ${step.type}`);
     lines.push(`  depends on: ${step.depends_on.length > 0 ? step.depends_on.join(", ") : "-"}`);
@@ -40,20 +71,23 @@ export function formatPlanText(file: string, request: ValidatedRequest, steps: r
 }
 
 export function runPlan(args: readonly string[], io: PlanIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], allowPositionals: true, options: { dir: { type: "string" }, format: { type: "string", default: "text" } } });
-  } catch (e) {
-    io.stderr(`pao plan: ${(e as Error).message}\n\n${PLAN_USAGE}`);
+  const parsed = parseCommand(PLAN_COMMAND, args);
+  if (parsed.help) {
+    io.stdout(commandHelp(PLAN_COMMAND));
+    return EXIT.ok;
+  }
+  if ("error" in parsed) {
+    io.stderr(`pao plan: ${parsed.error}\n    hint: pao plan --help lists the options`);
     return EXIT.usage;
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as { dir?: string; format: string };
   if (values.format !== "text" && values.format !== "json") {
     io.stderr(`pao plan: --format is text or json, not '${values.format}'`);
     return EXIT.usage;
   }
   if (positionals.length !== 1) {
-    io.stderr(`pao plan: name one request file\n\n${PLAN_USAGE}`);
+    io.stderr(`pao plan: name one request file\n    hint: ${PLAN_COMMAND.examples[0]}; pao plan --help says more`);
     return EXIT.usage;
   }
   const root = resolve(io.cwd, values.dir ?? ".");
@@ -82,6 +116,6 @@ export function runPlan(args: readonly string[], io: PlanIO): number {
   }
   if (validation.diagnostics.length > 0) io.stderr(formatText(validation.diagnostics));
   const steps = previewSteps(validation.request, catalog);
-  io.stdout(values.format === "json" ? JSON.stringify(steps, null, 2) : formatPlanText(file.path, validation.request, steps));
+  io.stdout(values.format === "json" ? JSON.stringify(steps, null, 2) : formatPlanText(file.path, validation.request, steps, catalog));
   return steps.some((s) => s.problem) ? EXIT.invalid : EXIT.ok;
 }

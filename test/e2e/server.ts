@@ -1,10 +1,12 @@
 /**
  * Starts the real pao server — `node dist/main.js`, the entry of `npm start` — in a child process, and stops it.
  * `npm test` builds dist/ before the tests run. The server is told PORT=0 and the harness reads the address it
- * bound from its start-up line, so tests never fight over ports.
+ * bound from its start-up line, so tests never fight over ports. Each server is a registered child (see
+ * ../helpers/children.ts): stopped by its test, or else after its test file, whatever failed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { spawnChild, stopChild } from "../helpers/children.js";
 import { REPO_ROOT } from "../helpers/repo-copy.js";
 
 export interface RunningServer {
@@ -18,7 +20,7 @@ export interface RunningServer {
 }
 
 export async function startServer(env: Record<string, string | undefined> = {}, timeoutMs = 15_000): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
+  const child: ChildProcess = spawnChild(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
     cwd: REPO_ROOT,
     env: { PATH: process.env["PATH"], HOME: process.env["HOME"], PORT: "0", PAO_TIMEZONE: "America/Chicago", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,7 +30,11 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
 
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pao did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not ready in time: stop it now rather than leave it running for nobody.
+      void stopChild(child);
+      reject(new Error(`pao did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const look = () => {
       const match = /at (http:\/\/[^\s/]+)\/api\/v1/.exec(output);
       if (match) {
@@ -47,28 +53,23 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
     origin,
     api: `${origin}/api/v1`,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopChild(child),
   };
 }
 
 /** Runs the server with an environment that must make it refuse to start; resolves to its exit code and output. */
 export function runUntilExit(env: Record<string, string | undefined>, timeoutMs = 15_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
+    const child = spawnChild(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
       cwd: REPO_ROOT,
       env: { PATH: process.env["PATH"], HOME: process.env["HOME"], PORT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      void stopChild(child, 0);
       reject(new Error(`pao did not exit within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     child.on("exit", (code) => {
