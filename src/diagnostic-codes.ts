@@ -65,6 +65,9 @@ export const DIAGNOSTIC_CODES = {
   "request-changed-after-start": "a request file changed or was taken out after its fulfilment started",
   "request-not-recorded": "pao could not write the request's status record this time",
   "request-payload-invalid": "a step's payload cannot be rendered from the request's parameters, or is too large to dispatch",
+  // Appended (issue 9)
+  "catalog-empty": "the catalog folder holds no definition files, so nothing can be ordered",
+  "symlink-skipped": "a symbolic link in the repository, which pao does not follow",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -13,7 +13,7 @@ import { AnswerCache, type CachedAnswer } from "./answer-cache.js";
 import { CursorCodec } from "./cursor.js";
 import { ApiProblem } from "./problem.js";
 import { parseInput, ROUTES, type Operation, type Route } from "./routes.js";
-import { time, type ViewContext } from "./views/context.js";
+import { time, timeOrNull, type ViewContext } from "./views/context.js";
 
 export const API_BASE = "/api/v1";
 
@@ -129,7 +129,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
           const ctx = { ...context(), snapshot };
           res.json({
             status: "refreshed",
-            catalog_last_updated: time(ctx, snapshot.catalogUpdatedAt),
+            catalog_last_updated: timeOrNull(ctx, snapshot.catalogUpdatedAt),
             last_sync: time(ctx, snapshot.syncedAt),
             items: snapshot.catalog.items.size,
             catalog_errors: errorCount(snapshot.diagnostics),
