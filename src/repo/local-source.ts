@@ -14,7 +14,8 @@ import { addedDates, branchCommit, gitOutput, readFolderAt } from "./git.js";
 import { noCatalogDiagnostics, parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
 const { catalogDir, workflowsDir, configFile, requestsDir } = DEFAULT_LAYOUT;
-const WATCHED = [catalogDir, requestsDir, ".github"];
+// git's index changes with every commit (and add): a file committed since the last look gets its commit's date.
+const WATCHED = [catalogDir, requestsDir, ".github", ".git/index"];
 
 export interface LocalSourceOptions {
   root: string;

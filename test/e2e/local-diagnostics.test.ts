@@ -135,6 +135,11 @@ describe("created_at of a request file (item 7)", () => {
   it("is the modification time for a file git does not track", async () => {
     expect((await summaryOf(UNTRACKED)).created_at).toBe("2025-03-03T12:00:00+00:00");
   });
+
+  it("becomes the commit's date once the file is committed, without a refresh", async () => {
+    commitAt(repo.dir, [UNTRACKED], "2025-06-06T06:00:00Z");
+    await eventually(async () => expect((await summaryOf(UNTRACKED)).created_at).toBe("2025-06-06T06:00:00+00:00"), 5000);
+  });
 });
 
 describe("health names the repository served and every diagnostic (items 5 and 7)", () => {
