@@ -20,8 +20,8 @@ let corsServer: RunningServer;
 beforeAll(async () => {
   repo = copyExampleRepo();
   [server, corsServer] = await Promise.all([
-    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "0" }),
-    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "0", PAO_CORS_ORIGINS: `${PORTAL}, ${OTHER_PORTAL}` }),
+    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "0" }, 45_000),
+    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "0", PAO_CORS_ORIGINS: `${PORTAL}, ${OTHER_PORTAL}` }, 45_000),
   ]);
   // The first answer of a fresh process is slow; the time limits below are about hostile input, not warm-up.
   await Promise.all([getJson(`${server.api}/catalog/items`), getJson(`${corsServer.api}/catalog/items`)]);

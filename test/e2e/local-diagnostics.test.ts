@@ -62,9 +62,9 @@ beforeAll(async () => {
   emptyCatalog = mkdtempSync(join(tmpdir(), "pao-empty-catalog-"));
   mkdirSync(join(emptyCatalog, "catalog"));
   [server, emptyServer, emptyCatalogServer] = await Promise.all([
-    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "100", PAO_TIMEZONE: "UTC" }),
-    startServer({ PAO_LOCAL_REPO: empty, PAO_POLL_INTERVAL_MS: "0" }),
-    startServer({ PAO_LOCAL_REPO: emptyCatalog, PAO_POLL_INTERVAL_MS: "0" }),
+    startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "100", PAO_TIMEZONE: "UTC" }, 45_000),
+    startServer({ PAO_LOCAL_REPO: empty, PAO_POLL_INTERVAL_MS: "0" }, 45_000),
+    startServer({ PAO_LOCAL_REPO: emptyCatalog, PAO_POLL_INTERVAL_MS: "0" }, 45_000),
   ]);
 });
 

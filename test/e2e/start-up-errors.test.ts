@@ -25,6 +25,9 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+// Refusing takes a moment (Node loads pao first); on a busy machine more than the harness's default.
+const LIMIT_MS = 45_000;
+
 const lines = (output: string) => output.split("\n").filter((l) => l.trim() !== "");
 
 function expectOneLine(result: { code: number | null; output: string }): string {
@@ -46,14 +49,14 @@ const APP = {
 
 describe("a port already in use (item 9)", () => {
   it("local mode says the port is taken and how to choose another", async () => {
-    const line = expectOneLine(await runUntilExit({ PORT: String(port), HOST: "127.0.0.1", PAO_POLL_INTERVAL_MS: "0" }));
+    const line = expectOneLine(await runUntilExit({ PORT: String(port), HOST: "127.0.0.1", PAO_POLL_INTERVAL_MS: "0" }, LIMIT_MS));
     expect(line).toContain(String(port));
     expect(line).toMatch(/in use/);
     expect(line).toContain("PORT");
   });
 
   it("GitHub App mode says the same", async () => {
-    const line = expectOneLine(await runUntilExit({ ...APP, PORT: String(port), HOST: "127.0.0.1" }));
+    const line = expectOneLine(await runUntilExit({ ...APP, PORT: String(port), HOST: "127.0.0.1" }, LIMIT_MS));
     expect(line).toContain(String(port));
     expect(line).toMatch(/in use/);
     expect(line).toContain("PORT");
@@ -63,7 +66,7 @@ describe("a port already in use (item 9)", () => {
 describe("a repository that is not there (item 3)", () => {
   it("PAO_LOCAL_REPO naming a folder that does not exist: one line, exit 1", async () => {
     const missing = join(scratch, "does-not-exist");
-    const line = expectOneLine(await runUntilExit({ PAO_LOCAL_REPO: missing }));
+    const line = expectOneLine(await runUntilExit({ PAO_LOCAL_REPO: missing }, LIMIT_MS));
     expect(line).toContain("PAO_LOCAL_REPO");
     expect(line).toContain(missing);
     expect(line).toMatch(/does not exist/);
@@ -72,7 +75,7 @@ describe("a repository that is not there (item 3)", () => {
   it("PAO_LOCAL_REPO naming a file, not a folder: one line, exit 1", async () => {
     const file = join(scratch, "a-file");
     writeFileSync(file, "not a repository\n");
-    const line = expectOneLine(await runUntilExit({ PAO_LOCAL_REPO: file }));
+    const line = expectOneLine(await runUntilExit({ PAO_LOCAL_REPO: file }, LIMIT_MS));
     expect(line).toContain(file);
     expect(line).toMatch(/not a folder/);
   });
