@@ -2,7 +2,7 @@
  * The only reader of process.env. Everything configurable is read, checked and defaulted here, once, so the rest
  * of pao takes a typed Config and a mistake in the environment is reported at start-up, all at once.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { isTimeZone, systemTimeZone } from "./time.js";
 
@@ -40,12 +40,15 @@ export interface Config {
   dispatchGraceSeconds: number;
   /** How often the app makes a pass over every request not ended (and once at start). */
   reconcileIntervalSeconds: number;
+  /** Browser origins allowed to call the API (CORS); empty: none, `*`: any. */
+  corsOrigins: string[];
   github?: GitHubConfig;
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`pao cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // One problem is one line; several are listed, each on its own line.
+    super(problems.length === 1 ? `pao cannot start: ${problems[0]}` : `pao cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }
@@ -89,7 +92,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel: env["LOG_LEVEL"] || "info",
     dispatchGraceSeconds: int("PAO_DISPATCH_GRACE_SECONDS", 600, 1, 86_400),
     reconcileIntervalSeconds: int("PAO_RECONCILE_INTERVAL_SECONDS", 300, 1, 86_400),
+    corsOrigins: readCorsOrigins(env["PAO_CORS_ORIGINS"], problems),
   };
+
+  if (mode === "local") {
+    // Serving a folder that is not there would look like an empty, healthy catalog: refuse instead.
+    const given = env["PAO_LOCAL_REPO"] ? `PAO_LOCAL_REPO=${env["PAO_LOCAL_REPO"]}` : "the current directory";
+    const stat = statOrNull(config.localRepo);
+    if (!stat) problems.push(`${given}: the folder ${config.localRepo} does not exist; set PAO_LOCAL_REPO to the catalog repository's folder`);
+    else if (!stat.isDirectory()) problems.push(`${given}: ${config.localRepo} is not a folder; set PAO_LOCAL_REPO to the catalog repository's folder`);
+  }
 
   if (mode === "github") {
     const github = readGitHub(env, cwd, problems);
@@ -97,6 +109,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function statOrNull(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** `https://portal.example.com, http://localhost:5173`: origins as browsers send them (scheme, host, port). */
+function readCorsOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  const origins: string[] = [];
+  for (const entry of raw.split(",").map((o) => o.trim()).filter(Boolean)) {
+    if (entry === "*") {
+      origins.push(entry);
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
+      const shown = entry.length > 100 ? `${entry.slice(0, 100)}…` : entry;
+      problems.push(`PAO_CORS_ORIGINS: '${shown}' is not an origin; write scheme://host[:port] with no path, e.g. https://portal.example.com (or * for any)`);
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 function readGitHub(env: Env, cwd: string, problems: string[]): GitHubConfig | undefined {

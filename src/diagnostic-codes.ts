@@ -68,6 +68,9 @@ export const DIAGNOSTIC_CODES = {
   "request-payload-invalid": "a step's payload cannot be rendered from the request's parameters, or is too large to dispatch",
   "request-item-invalid": "a request names an item that is in the catalog but whose definition has errors",
   "request-target-invalid": "an update's target is not a valid request for an item the update applies to, or lacks a parameter the update needs",
+  // Appended (issue 9)
+  "catalog-empty": "the catalog folder holds no definition files, so nothing can be ordered",
+  "symlink-skipped": "a symbolic link in the repository, which pao does not follow",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { errorCount } from "./diagnostics.js";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createNodeMiddleware, createProbot } from "probot";
@@ -16,18 +17,27 @@ import { createTokenAuthorizer } from "./github/api-auth.js";
 import { createGitHubGateway } from "./github/gateway.js";
 import { createGitHubSource } from "./repo/github-source.js";
 import { createLocalSource } from "./repo/local-source.js";
+import { diagnosticsLogger } from "./repo/log-diagnostics.js";
 import type { SnapshotSource } from "./repo/snapshot.js";
 import { createServer } from "./server.js";
 
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 async function start(config: Config): Promise<void> {
+  // The port is taken first: a port in use is said at once, before any repository is read or GitHub is asked.
+  const server = createHttpServer();
+  await listen(server, config);
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { "content-type": "application/problem+json", "retry-after": "1" });
+    res.end(JSON.stringify({ type: "urn:pao:problem:unavailable", title: "Service unavailable", status: 503, detail: "pao is starting; try again in a moment", instance: "" }));
+  };
+  server.on("request", starting);
   const running = config.mode === "github" ? await githubMode(config) : await localMode(config);
-  const server = running.app.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    console.log(`pao ${version}: ${running.describe} at http://${host}:${port}/api/v1${running.warning()}`);
-  });
+  server.off("request", starting);
+  server.on("request", running.app);
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log("pao %s: %s at http://%s:%d/api/v1%s", version, running.describe, host, port, running.warning());
   const stop = () => {
     running.close();
     server.close(() => process.exit(0));
@@ -37,6 +47,28 @@ async function start(config: Config): Promise<void> {
   process.on("SIGINT", stop);
 }
 
+/** Listens, or says in one line why it cannot and how to choose otherwise. */
+function listen(server: HttpServer, config: Config): Promise<void> {
+  return new Promise((resolve) => {
+    const fail = (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      const reasons: Record<string, string> = {
+        EADDRINUSE: `port ${config.port} is already in use on ${config.host}; stop what uses it or choose another port with PORT (PORT=0 picks a free one)`,
+        EACCES: `port ${config.port} needs privileges this user does not have; choose a port above 1023 with PORT`,
+        EADDRNOTAVAIL: `${config.host} is not an address of this machine; set HOST to one that is (127.0.0.1, or 0.0.0.0 for all)`,
+        ENOTFOUND: `HOST=${config.host} is not a host name this machine can resolve; set HOST to an address such as 127.0.0.1`,
+      };
+      console.error("pao cannot start: %s", reasons[error.code ?? ""] ?? `cannot listen on ${where}: ${error.message}; check HOST and PORT`);
+      process.exit(1);
+    };
+    server.once("error", fail);
+    server.listen(config.port, config.host, () => {
+      server.off("error", fail);
+      resolve();
+    });
+  });
+}
+
 interface Running {
   app: ReturnType<typeof createServer>;
   describe: string;
@@ -44,7 +76,8 @@ interface Running {
   close(): void;
 }
 
-const onError = (error: unknown, req: { method: string; originalUrl: string }) => console.error(`pao: ${req.method} ${req.originalUrl} failed:`, error);
+// The method and URL are the caller's text: passed as arguments, never as the format string.
+const onError = (error: unknown, req: { method: string; originalUrl: string }) => console.error("pao: %s %s failed:", req.method, req.originalUrl.slice(0, 2000), error);
 
 function catalogWarning(source: SnapshotSource): string {
   const errors = errorCount(source.current().diagnostics);
@@ -55,7 +88,8 @@ async function localMode(config: Config): Promise<Running> {
   const source = await createLocalSource({
     root: config.localRepo,
     pollInterval: config.pollInterval,
-    onError: (error) => console.error(`pao: reading ${config.localRepo} failed: ${String(error)}`),
+    onError: (error) => console.error("pao: reading %s failed: %s", config.localRepo, String(error)),
+    onSnapshot: diagnosticsLogger((line) => console.error("%s", line)),
   });
   return {
     app: createServer({ config, source, version, onError }),
@@ -84,7 +118,7 @@ async function githubMode(config: Config): Promise<Running> {
   const octokit = await probot.auth(installation.id);
   const { data: self } = await appOctokit.request("GET /app");
   const gateway = createGitHubGateway(octokit, gh.owner, gh.repo, self?.id);
-  const source = await createGitHubSource(gateway);
+  const source = await createGitHubSource(gateway, { onSnapshot: diagnosticsLogger((line) => console.error("%s", line)) });
   const writer = new StatusWriter(gateway, () => source.current().catalog.config.status_branch);
   const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));
   const timers = new Timers();
@@ -128,7 +162,7 @@ try {
   await start(loadConfig());
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(error.message);
+    console.error("%s", error.message);
     process.exit(1);
   }
   throw error;

@@ -6,6 +6,8 @@
 export interface CachedAnswer {
   etag: string;
   body: Buffer;
+  /** The body gzip-compressed, made the first time a client asks for it (compressible routes only). */
+  gzip?: Buffer;
 }
 
 export class AnswerCache {

@@ -50,10 +50,32 @@ export class ApiProblem extends Error {
     this.title = title;
   }
 
+  /** Bounded whatever the caller sent: a detail or a field may echo the caller's text, never all of it. */
   body(instance: string): Record<string, unknown> {
-    const { headers: _headers, ...rest } = this.extra;
-    return { type: problemType(this.kind), title: this.title, status: this.status, detail: this.detail, instance, ...rest };
+    const { headers: _headers, validation_errors, ...rest } = this.extra;
+    return {
+      type: problemType(this.kind),
+      title: this.title,
+      status: this.status,
+      detail: clip(this.detail, MAX_DETAIL),
+      instance: clip(instance, MAX_INSTANCE),
+      ...rest,
+      ...(validation_errors
+        ? { validation_errors: validation_errors.slice(0, MAX_ERRORS).map((e) => ({ field: clip(e.field, MAX_FIELD), error: clip(e.error, MAX_FIELD), message: clip(e.message, MAX_DETAIL) })) }
+        : {}),
+    };
   }
+}
+
+const MAX_DETAIL = 1000;
+const MAX_INSTANCE = 300;
+const MAX_FIELD = 100;
+/** How many validation errors one answer lists. */
+export const MAX_ERRORS = 20;
+
+/** At most `max` characters, saying how many more there were. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 /** A stable identifier for each kind of problem. A URN: it names the problem without pretending to be a web page. */

@@ -4,6 +4,7 @@
  * handling follows seed 004: OPTIONS on a known URI answers with Allow, an unsupported method gets 405 with Allow.
  */
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { errorCount } from "../diagnostics.js";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
@@ -13,7 +14,7 @@ import { AnswerCache, type CachedAnswer } from "./answer-cache.js";
 import { CursorCodec } from "./cursor.js";
 import { ApiProblem } from "./problem.js";
 import { parseInput, ROUTES, type Operation, type Route } from "./routes.js";
-import { time, type ViewContext } from "./views/context.js";
+import { time, timeOrNull, type ViewContext } from "./views/context.js";
 
 export const API_BASE = "/api/v1";
 
@@ -97,14 +98,15 @@ export function createApiRouter(deps: ApiDeps): express.Router {
   return router;
 
   function handle(route: Route) {
-    const jsonBody = express.json({ limit: deps.bodyLimitBytes, strict: true, type: () => true });
+    // Not strict: `null` or `[]` is JSON all the same, and the answer says it must be an object, not that it is not JSON.
+    const jsonBody = express.json({ limit: deps.bodyLimitBytes, strict: false, type: () => true });
     const allow = allowed(route);
     return async (req: Request, res: Response, next: NextFunction) => {
       try {
         const method = req.method === "HEAD" ? "GET" : req.method;
         if (method === "GET" && route.get?.run && !route.get.volatile) {
           const hit = answers.get(deps.source.current().id, req.originalUrl);
-          if (hit) return sendAnswer(req, res, hit);
+          if (hit) return sendAnswer(req, res, hit, route.get.compress);
         }
         if (method === "OPTIONS") {
           res.setHeader("Allow", allow);
@@ -122,6 +124,11 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         if (op.body) {
           if (!req.is("application/json")) throw new ApiProblem("unsupported-media-type", "send the body as application/json");
           await new Promise<void>((resolve, reject) => jsonBody(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+          if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
+            throw new ApiProblem("validation-error", `the body must be a JSON object ({ ... }), not ${jsonKind(req.body)}`, {
+              validation_errors: [{ field: "body", error: "invalid_type", message: `must be a JSON object, not ${jsonKind(req.body)}` }],
+            });
+          }
           body = parseInput(op.body, req.body, "body");
         }
         if (op.effect === "refresh") {
@@ -129,7 +136,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
           const ctx = { ...context(), snapshot };
           res.json({
             status: "refreshed",
-            catalog_last_updated: time(ctx, snapshot.catalogUpdatedAt),
+            catalog_last_updated: timeOrNull(ctx, snapshot.catalogUpdatedAt),
             last_sync: time(ctx, snapshot.syncedAt),
             items: snapshot.catalog.items.size,
             catalog_errors: errorCount(snapshot.diagnostics),
@@ -146,7 +153,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
           if (op.volatile) return sendAnswer(req, res, { etag: `"${digest(body.toString("latin1")).slice(0, 32)}"`, body });
           const cached = { etag: `"${ctx.snapshot.id}.${digest(req.originalUrl).slice(0, 16)}"`, body };
           answers.set(ctx.snapshot.id, req.originalUrl, cached);
-          return sendAnswer(req, res, cached);
+          return sendAnswer(req, res, cached, op.compress);
         }
         res.json(answer);
       } catch (error) {
@@ -156,14 +163,37 @@ export function createApiRouter(deps: ApiDeps): express.Router {
   }
 }
 
-function sendAnswer(req: Request, res: Response, answer: CachedAnswer): void {
-  res.setHeader("ETag", answer.etag);
+/**
+ * Sends a JSON answer with its entity tag, or 304. A compressible answer goes gzip-compressed to a client that
+ * accepts it, under its own tag (the two representations differ byte for byte); it is compressed once and kept.
+ */
+function sendAnswer(req: Request, res: Response, answer: CachedAnswer, compress?: boolean): void {
+  let etag = answer.etag;
+  let body = answer.body;
+  if (compress) {
+    res.vary("Accept-Encoding");
+    if (req.acceptsEncodings("gzip", "identity") === "gzip") {
+      answer.gzip ??= gzipSync(answer.body);
+      etag = answer.etag.replace(/"$/, '-gzip"');
+      body = answer.gzip;
+      res.setHeader("Content-Encoding", "gzip");
+    }
+  }
+  res.setHeader("ETag", etag);
   res.setHeader("Cache-Control", "no-cache");
-  if (matchesEtag(req.headers["if-none-match"], answer.etag)) {
+  if (matchesEtag(req.headers["if-none-match"], etag)) {
+    res.removeHeader("Content-Encoding");
     res.status(304).end();
     return;
   }
-  res.type("application/json").send(answer.body);
+  res.type("application/json").send(body);
+}
+
+/** What a JSON value is, in words, for an answer that says what was expected instead. */
+function jsonKind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? "a boolean" : "nothing";
 }
 
 function allowed(route: Route): string {
@@ -189,8 +219,10 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header === "*" || header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
-function toProblem(error: unknown, req: Request, deps: ApiDeps): ApiProblem {
+export function toProblem(error: unknown, req: Request, deps: Pick<ApiDeps, "bodyLimitBytes" | "onError">): ApiProblem {
   if (error instanceof ApiProblem) return error;
+  // express could not decode a path parameter: the caller's URL, not pao, is at fault.
+  if (error instanceof URIError) return malformedEscape();
   const e = error as { type?: string; status?: number; expose?: boolean };
   if (e.type === "entity.too.large") return new ApiProblem("payload-too-large", `the body is larger than ${deps.bodyLimitBytes} bytes`);
   if (e.type === "entity.parse.failed") return new ApiProblem("bad-request", "the body is not valid JSON");
@@ -200,7 +232,11 @@ function toProblem(error: unknown, req: Request, deps: ApiDeps): ApiProblem {
   return new ApiProblem("internal-error", "pao failed to answer; the error is in its log");
 }
 
-function sendProblem(req: Request, res: Response, problem: ApiProblem): void {
+export function malformedEscape(): ApiProblem {
+  return new ApiProblem("bad-request", "the path holds a malformed percent-escape: each %XX must encode UTF-8 (write a literal % as %25)");
+}
+
+export function sendProblem(req: Request, res: Response, problem: ApiProblem): void {
   for (const [name, value] of Object.entries(problem.extra.headers ?? {})) res.setHeader(name, value);
   res.status(problem.status).type("application/problem+json").send(JSON.stringify(problem.body(req.originalUrl.split("?")[0] ?? "")));
 }

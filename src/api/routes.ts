@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { REQUEST_STATUSES } from "../fulfillment/status-record.js";
 import { openApiDocument } from "./openapi.js";
-import { ApiProblem } from "./problem.js";
+import { ApiProblem, clip, MAX_ERRORS } from "./problem.js";
 import * as S from "./schemas.js";
 import { getBundle, getItem, getUpdate, listBundles, listItems, listUpdates } from "./views/catalog.js";
 import { health, stats, validate } from "./views/admin.js";
@@ -27,6 +27,8 @@ export interface Operation {
   gitops?: string;
   /** The answer says more than the snapshot (health tells when it was read): not cached, tagged by its body. */
   volatile?: boolean;
+  /** Large and unchanging: sent gzip-compressed to clients that accept it. */
+  compress?: true;
 }
 
 export interface Route {
@@ -205,26 +207,42 @@ export const ROUTES: Route[] = [
   {
     // Describes the table itself, so it is served by the same handler and listed in its own description.
     path: "/openapi.json",
-    get: op({
-      summary: "This API's OpenAPI 3.1 description",
-      query: none,
-      response: z.record(z.string(), z.unknown()),
-      run: () => openApiDocument(),
-    }),
+    get: {
+      ...op({
+        summary: "This API's OpenAPI 3.1 description; gzip-compressed when the client accepts it",
+        query: none,
+        response: z.record(z.string(), z.unknown()),
+        run: () => openApiDocument(),
+      }),
+      compress: true,
+    },
   },
 ];
 
-/** Parses input by a schema, or throws the 400 that lists every problem. */
+/** Parses input by a schema, or throws the 400 that lists the problems (a bounded number, each bounded). */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: "query" | "body"): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  const what = where === "query" ? "query parameter" : "field";
+  const accepted = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const takes = accepted.length > 0 ? `accepted: ${accepted.join(", ")}` : `this operation takes no ${what}s`;
   const validation_errors = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ field: key, error: "unknown_parameter", message: `'${key}' is not a ${where === "query" ? "query parameter" : "field"} of this operation` }));
+      return issue.keys.map((key) => ({ field: clip(key, 60), error: "unknown_parameter", message: `'${clip(key, 60)}' is not a ${what} of this operation; ${takes}` }));
     }
     const field = issue.path.map(String).join(".") || where;
     const message = issue.code === "invalid_type" && issue.path.length > 0 && issue.message.includes("received undefined") ? "this field is required" : issue.message;
-    return [{ field, error: issue.code, message }];
+    return [{ field: clip(field, 60), error: issue.code, message }];
   });
-  throw new ApiProblem("validation-error", validation_errors.map((e) => `${e.field}: ${e.message}`).join("; "), { validation_errors });
+  // The detail names each problem once; the accepted parameters are said once, at the end.
+  const shown = validation_errors.slice(0, MAX_ERRORS);
+  const unknown = shown.filter((e) => e.error === "unknown_parameter").map((e) => `'${e.field}'`);
+  const others = shown.filter((e) => e.error !== "unknown_parameter").map((e) => `${e.field}: ${e.message}`);
+  const more = validation_errors.length - shown.length;
+  const detail = [
+    ...others,
+    ...(unknown.length > 0 ? [`unknown ${what}${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (${takes})`] : []),
+    ...(more > 0 ? [`and ${more} more`] : []),
+  ].join("; ");
+  throw new ApiProblem("validation-error", detail, { validation_errors: shown });
 }

@@ -91,6 +91,17 @@ export const UpdateDetail = z.object({
   }),
 });
 
+/** A user mistake in a file of the repository, as `pao validate` reports it. */
+export const DiagnosticView = z.object({
+  code: z.string().describe("Stable code; `npx pao codes` lists them"),
+  severity: z.enum(["error", "warning"]),
+  message: z.string(),
+  file: z.string().describe("Path relative to the repository root"),
+  line: z.int(),
+  column: z.int(),
+  hint: z.string().optional().describe("How to fix it"),
+});
+
 const Requester = z.object({ user_id: z.string().nullable(), team: z.string().nullable() });
 
 export const AttemptView = z.object({
@@ -136,7 +147,11 @@ export const RequestDetail = z.object({
   request_id: z.string(),
   status: z.enum(REQUEST_STATUSES),
   ...RequestKind,
-  version: z.string(),
+  version: z.string().nullable().describe("The resolved version; for a request that does not validate, the version it writes (null if none)"),
+  diagnostics: z
+    .array(DiagnosticView)
+    .optional()
+    .describe("Why a `validating` request cannot go ahead: what `pao validate` says of its file. Absent when there is nothing to say"),
   parameters: z.record(z.string(), z.unknown()),
   created_at: DateTime,
   updated_at: DateTime,
@@ -176,9 +191,16 @@ export const Health = z.object({
   status: z.enum(["healthy", "degraded"]),
   version: z.string(),
   mode: z.enum(["local", "github"]),
-  catalog_last_updated: DateTime,
+  catalog_last_updated: DateTime.nullable().describe("null when there is no catalog"),
   catalog_errors: z.int(),
-  repository: z.object({ url: z.string(), branch: z.string(), last_sync: DateTime }),
+  diagnostics: z
+    .array(DiagnosticView)
+    .describe("What is wrong in the repository served (errors first; at most 200), so an item that is missing says why"),
+  repository: z.object({
+    url: z.string().describe("The repository served: in local mode the folder (file: URL), in GitHub App mode its page"),
+    branch: z.string(),
+    last_sync: DateTime,
+  }),
 });
 
 export const Stats = z.object({
@@ -188,7 +210,7 @@ export const Stats = z.object({
   total_update_operations: z.int(),
   items_by_owner: z.record(z.string(), z.int()),
   items_by_category: z.record(z.string(), z.int()),
-  last_updated: DateTime,
+  last_updated: DateTime.nullable(),
 });
 
 const Finding = z.object({ code: z.string(), field: z.string(), message: z.string(), hint: z.string().optional() });
@@ -203,7 +225,7 @@ export const ValidateBody = z.strictObject({
 
 export const RefreshResult = z.object({
   status: z.literal("refreshed"),
-  catalog_last_updated: DateTime,
+  catalog_last_updated: DateTime.nullable(),
   last_sync: DateTime,
   items: z.int(),
   catalog_errors: z.int(),

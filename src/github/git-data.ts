@@ -9,6 +9,8 @@ export interface TreeEntry {
   type: "blob" | "tree" | "commit";
   sha: string;
   size?: number;
+  /** The git file mode; 120000 is a symbolic link. */
+  mode?: string;
 }
 
 /** How many (commit, path) answers fileShaAt keeps. */
@@ -17,11 +19,12 @@ const MAX_KEPT_FILE_SHAS = 10_000;
 export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
   const blobs = new Map<string, string>();
   const fileShas = new Map<string, string | null>();
-  const entry = (e: { path?: string; type?: string; sha?: string; size?: number }, prefix = ""): TreeEntry => ({
+  const entry = (e: { path?: string; type?: string; sha?: string; size?: number; mode?: string }, prefix = ""): TreeEntry => ({
     path: `${prefix}${e.path!}`,
     type: e.type as TreeEntry["type"],
     sha: e.sha!,
     ...(e.size !== undefined ? { size: e.size } : {}),
+    ...(e.mode !== undefined ? { mode: e.mode } : {}),
   });
 
   async function folder(commitSha: string, path: string): Promise<TreeEntry[]> {

@@ -64,3 +64,29 @@ export async function gitOutput(cwd: string, args: readonly string[]): Promise<s
     return null;
   }
 }
+
+/**
+ * When each file below `folder` was added, as the commit that added it says (its committer date), from one
+ * `git log` over the history of HEAD. Newest first, so a file deleted and added again gets its latest addition.
+ * Renames count as additions of the new path. Empty when the folder is not in a git repository.
+ */
+export async function addedDates(cwd: string, folder: string): Promise<Map<string, Date>> {
+  const dates = new Map<string, Date>();
+  let out: string;
+  try {
+    out = await git(cwd, ["log", "--no-renames", "--diff-filter=A", "--relative", "--format=%x01%cI", "--name-only", "-z", "HEAD", "--", folder]);
+  } catch {
+    return dates;
+  }
+  // Each commit: "\x01<date>\0\n<path>\0<path>\0…"
+  for (const chunk of out.split("\x01")) {
+    const end = chunk.indexOf("\0");
+    if (end < 0) continue;
+    const date = new Date(chunk.slice(0, end));
+    if (Number.isNaN(date.getTime())) continue;
+    for (const path of chunk.slice(end + 1).replace(/^\n/, "").split("\0")) {
+      if (path !== "" && !dates.has(path)) dates.set(path, date);
+    }
+  }
+  return dates;
+}

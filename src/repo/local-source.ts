@@ -4,31 +4,37 @@
  * and re-validates only what changed.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CatalogLoader } from "../catalog/load.js";
 import { DEFAULT_LAYOUT } from "../catalog/paths.js";
-import { isYamlPath, readTree, walkFiles } from "./fs-files.js";
-import { branchCommit, gitOutput, readFolderAt } from "./git.js";
-import { parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
+import { isYamlPath, readTree, symlinkDiagnostic, walkFiles } from "./fs-files.js";
+import { addedDates, branchCommit, gitOutput, readFolderAt } from "./git.js";
+import { noCatalogDiagnostics, parseStatusRecords, serialRefresher, snapshotId, type Snapshot, type SnapshotSource } from "./snapshot.js";
 
 const { catalogDir, workflowsDir, configFile, requestsDir } = DEFAULT_LAYOUT;
-const WATCHED = [catalogDir, requestsDir, ".github"];
+// git's index changes with every commit (and add): a file committed since the last look gets its commit's date.
+const WATCHED = [catalogDir, requestsDir, ".github", ".git/index"];
 
 export interface LocalSourceOptions {
   root: string;
   /** Milliseconds between looks for changes; 0 turns polling off. */
   pollInterval: number;
   onError?: (error: unknown) => void;
+  /** Told of every snapshot read, the first one included. */
+  onSnapshot?: (snapshot: Snapshot) => void;
 }
 
 export async function createLocalSource(options: LocalSourceOptions): Promise<SnapshotSource> {
   const loader = new CatalogLoader();
-  // Where the repository came from does not change while pao runs; asking git once is enough.
-  const remote = (await gitOutput(options.root, ["remote", "get-url", "origin"])) ?? pathToFileURL(options.root).href;
+  // What is served is the working tree in this folder, whatever the clone's origin is.
+  const remote = pathToFileURL(options.root).href;
   // The fingerprint is taken before the files are read: a change during the read then shows up as a difference at
   // the next poll, never as new content filed under an old fingerprint (which would keep stale answers cached).
   let fingerprint = treeFingerprint(options.root);
   let snapshot = await read(options.root, loader, fingerprint, remote);
+  options.onSnapshot?.(snapshot);
   let timer: NodeJS.Timeout | undefined;
 
   const refresh = serialRefresher(
@@ -38,7 +44,10 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Sn
       fingerprint = before;
       return s;
     },
-    (s) => (snapshot = s as LocalSnapshot),
+    (s) => {
+      snapshot = s as LocalSnapshot;
+      options.onSnapshot?.(s);
+    },
   );
 
   if (options.pollInterval > 0) {
@@ -69,25 +78,33 @@ interface LocalSnapshot extends Snapshot {
 }
 
 async function read(root: string, loader: CatalogLoader, fingerprint: string, remote: string): Promise<LocalSnapshot> {
-  const catalogFiles = readTree(root, [catalogDir, workflowsDir], { filter: isYamlPath });
-  const config = readTree(root, [configFile]);
+  const links: string[] = [];
+  const onLink = (path: string) => links.push(path);
+  const catalogFiles = readTree(root, [catalogDir, workflowsDir], { filter: isYamlPath, onLink });
+  const config = readTree(root, [configFile], { onLink });
   const { catalog, diagnostics } = loader.load([...config, ...catalogFiles]);
-  const requestFiles = readTree(root, [requestsDir], { filter: isYamlPath });
+  const requestFiles = readTree(root, [requestsDir], { filter: isYamlPath, onLink });
+  const definitions = catalogFiles.filter((f) => f.path.startsWith(`${catalogDir}/`));
+  const missing = noCatalogDiagnostics(catalogDir, definitions.length, existsSync(join(root, catalogDir)), root, "set PAO_LOCAL_REPO to the catalog repository's folder, or add definitions under catalog/<category>/<name>.yaml");
+
+  // One git call for every request file: when each was added. Files git does not track keep their modification time.
+  const added = await addedDates(root, requestsDir);
+  const dated = requestFiles.map((f) => ({ ...f, createdAt: added.get(f.path) ?? f.modifiedAt }));
 
   const statusCommit = await branchCommit(root, catalog.config.status_branch);
   const statusFiles = statusCommit ? await readFolderAt(root, statusCommit, "status") : [];
   const { records, diagnostics: recordDiagnostics } = parseStatusRecords(statusFiles);
 
-  const catalogTimes = catalogFiles.map((f) => f.modifiedAt.getTime());
+  const catalogTimes = definitions.map((f) => f.modifiedAt.getTime());
   const branch = await gitOutput(root, ["rev-parse", "--abbrev-ref", "HEAD"]);
   return {
     id: snapshotId(fingerprint, statusCommit),
     statusCommit,
     catalog,
-    diagnostics: [...diagnostics, ...recordDiagnostics],
+    diagnostics: [...missing, ...diagnostics, ...links.map(symlinkDiagnostic), ...recordDiagnostics],
     records,
-    requestFiles,
-    catalogUpdatedAt: new Date(Math.max(0, ...catalogTimes)),
+    requestFiles: dated,
+    catalogUpdatedAt: catalogTimes.length > 0 ? new Date(Math.max(...catalogTimes)) : null,
     syncedAt: new Date(),
     repository: { url: remote, branch: branch ?? "working tree" },
     mode: "local",

@@ -16,6 +16,8 @@ export interface RequestFileEntry {
   text: string;
   /** When the file last changed, where the source knows it (local mode: the file's mtime). */
   modifiedAt?: Date;
+  /** When the file was added, where the source knows it (local mode: the commit that added it, as git says). */
+  createdAt?: Date;
 }
 
 export interface Snapshot {
@@ -26,8 +28,8 @@ export interface Snapshot {
   diagnostics: Diagnostic[];
   records: ReadonlyMap<string, StatusRecord>;
   requestFiles: readonly RequestFileEntry[];
-  /** When the catalog last changed. */
-  catalogUpdatedAt: Date;
+  /** When the catalog last changed; null when there is no catalog to speak of. */
+  catalogUpdatedAt: Date | null;
   /** When the source was last read. */
   syncedAt: Date;
   repository: { url: string; branch: string };
@@ -90,4 +92,17 @@ export function parseStatusRecords(files: ReadonlyArray<{ path: string; text: st
     records.set(parsed.data.request_id, parsed.data);
   }
   return { records, diagnostics };
+}
+
+/**
+ * A repository with no catalog is not a healthy catalog with nothing in it: it is the wrong folder, or one not set
+ * up yet, and health says which.
+ */
+export function noCatalogDiagnostics(catalogDir: string, definitionFiles: number, folderExists: boolean, where: string, hint: string): Diagnostic[] {
+  if (definitionFiles > 0) return [];
+  return [
+    folderExists
+      ? { code: "catalog-empty", severity: "error", message: `the ${catalogDir}/ folder of ${where} holds no definition files: nothing can be ordered`, file: catalogDir, line: 1, column: 1, hint }
+      : { code: "catalog-folder-missing", severity: "error", message: `there is no ${catalogDir}/ folder in ${where}: nothing can be ordered`, file: catalogDir, line: 1, column: 1, hint },
+  ];
 }

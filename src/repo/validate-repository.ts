@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { validateRequestFiles } from "../requests/validate.js";
-import { isYamlPath, readTree, type DiskFile } from "./fs-files.js";
+import { isYamlPath, readTree, symlinkDiagnostic, type DiskFile } from "./fs-files.js";
 
 /** The layout of a repository on disk; the CLI and the Action let people move any of its folders. */
 export type RepositoryPaths = CatalogLayout;
@@ -47,13 +47,17 @@ export function loadRepository(root: string, paths: Partial<RepositoryPaths> = {
           hint: "run it in the catalog repository's root, or name the folder (pao validate --catalog <dir>, the Action's catalog-path)",
         },
       ];
-  const catalogFiles = readTree(root, [layout.catalogDir, layout.workflowsDir], { filter: isYamlPath });
-  const config = readTree(root, [layout.configFile]);
+  // Links are not followed (one could point outside the repository), and each is named in a warning.
+  const links: string[] = [];
+  const onLink = (path: string) => links.push(path);
+  const catalogFiles = readTree(root, [layout.catalogDir, layout.workflowsDir], { filter: isYamlPath, onLink });
+  const config = readTree(root, [layout.configFile], { onLink });
   const { catalog, diagnostics } = (loader ?? new CatalogLoader({ layout })).load([...config, ...catalogFiles]);
+  const requestFiles = readTree(root, [layout.requestsDir], { filter: isYamlPath, onLink });
   return {
     catalog,
-    diagnostics: [...missing, ...diagnostics],
-    requestFiles: readTree(root, [layout.requestsDir], { filter: isYamlPath }),
+    diagnostics: [...missing, ...diagnostics, ...links.map(symlinkDiagnostic)],
+    requestFiles,
     definitionFiles: catalogFiles.filter((f) => f.path.startsWith(`${layout.catalogDir}/`)).length,
   };
 }

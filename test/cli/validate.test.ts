@@ -1,5 +1,5 @@
 /** `pao validate`, run as a user runs it: the package's bin entry in a child process. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -104,5 +104,22 @@ describe("pao validate in the wrong place", () => {
     rmSync(empty, { recursive: true });
     expect(code).toBe(1);
     expect(stdout).toMatch(/^catalog:1:1  catalog-folder-missing  there is no catalog\/ folder in .*pao-empty-\w+$/m);
+  });
+});
+
+describe("pao validate and symbolic links", () => {
+  it("skips a link under catalog/ or requests/ with a warning naming it, and never reads what it points at", () => {
+    copy = copyExampleRepo();
+    const outside = mkdtempSync(join(tmpdir(), "pao-outside-"));
+    // What the links point at would be errors if it were read.
+    writeFileSync(join(outside, "broken.yaml"), "kind: CatalogItem\nname: Not A Name\n");
+    symlinkSync(join(outside, "broken.yaml"), join(copy.dir, "catalog/databases/linked.yaml"));
+    symlinkSync(join(outside, "broken.yaml"), join(copy.dir, "requests/data-team/linked.yaml"));
+    const { code, stdout } = pao(["validate", copy.dir]);
+    rmSync(outside, { recursive: true });
+    expect(stdout).toMatch(/^catalog\/databases\/linked\.yaml:1:1  symlink-skipped  .*symbolic link/m);
+    expect(stdout).toMatch(/^requests\/data-team\/linked\.yaml:1:1  symlink-skipped  .*symbolic link/m);
+    expect(stdout).toMatch(/^0 errors, 2 warnings/m);
+    expect(code).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
 import { createGitRepo, type GitRepo } from "../helpers/git-repo.js";
@@ -511,13 +512,15 @@ describe("5.2 health and 5.4 statistics", () => {
   it("5.2 reports status, pao's version, when the catalog changed, and the repository it reads", async () => {
     const before = Date.now();
     const health = await getJson(`${api}/health`);
-    expect(Object.keys(health).sort()).toEqual(["catalog_errors", "catalog_last_updated", "mode", "repository", "status", "version"]);
+    expect(Object.keys(health).sort()).toEqual(["catalog_errors", "catalog_last_updated", "diagnostics", "mode", "repository", "status", "version"]);
+    expect(health.diagnostics).toEqual([]);
     expect(health.status).toBe("healthy");
     expect(health.version).toBe(PACKAGE_VERSION);
     expect(health.mode).toBe("local");
     expect(health.catalog_errors).toBe(0);
     expect(health.catalog_last_updated).toBe(FILE_MTIME_SERVED["America/Chicago"]);
-    expect(health.repository.url).toBe(ORIGIN_URL);
+    // The folder served (the clone's origin, ORIGIN_URL, is not what is served).
+    expect(health.repository.url).toBe(pathToFileURL(repo.dir).href);
     expect(health.repository.branch).toBe("main");
     expect(health.repository.last_sync).toMatch(DATETIME);
     // last_sync is when the server read the repository: after it was built, not in the future.

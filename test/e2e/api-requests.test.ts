@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
 import { createGitRepo, type GitRepo } from "../helpers/git-repo.js";
 import { call, DATETIME, expectProblem, getJson } from "../helpers/http.js";
-import { COMPLETED, FAILED, FILE_MTIME, FILE_MTIME_SERVED, SERVED } from "../helpers/status-fixtures.js";
+import { ADDED_AT_SERVED, COMPLETED, FAILED, FILE_MTIME, FILE_MTIME_SERVED, SERVED } from "../helpers/status-fixtures.js";
 
 type Zone = "America/Chicago" | "UTC";
 
@@ -83,9 +83,9 @@ describe("4.3 list requests", () => {
     const pending = requests.filter((r) => r.status === "submitted");
     expect(pending.map((r) => ({ ...r, request_id: "", href: "" }))).toEqual(
       expect.arrayContaining([
-        { request_id: "", status: "submitted", catalog_item: "postgres-database", created_at: FILE_MTIME_SERVED["America/Chicago"], href: "" },
-        { request_id: "", status: "submitted", update_item: "postgres-major-upgrade", created_at: FILE_MTIME_SERVED["America/Chicago"], href: "" },
-        { request_id: "", status: "submitted", update_operation: "postgres-scale-update", created_at: FILE_MTIME_SERVED["America/Chicago"], href: "" },
+        { request_id: "", status: "submitted", catalog_item: "postgres-database", created_at: ADDED_AT_SERVED["America/Chicago"], href: "" },
+        { request_id: "", status: "submitted", update_item: "postgres-major-upgrade", created_at: ADDED_AT_SERVED["America/Chicago"], href: "" },
+        { request_id: "", status: "submitted", update_operation: "postgres-scale-update", created_at: ADDED_AT_SERVED["America/Chicago"], href: "" },
       ]),
     );
     expect(pending).toHaveLength(3);
@@ -153,8 +153,9 @@ describe("4.2 request status", () => {
         current_version: "14",
         enable_backups: true,
       },
-      created_at: FILE_MTIME_SERVED["America/Chicago"],
-      updated_at: FILE_MTIME_SERVED["America/Chicago"],
+      // The commit that added the file (its modification time is older: it was not touched since).
+      created_at: ADDED_AT_SERVED["America/Chicago"],
+      updated_at: ADDED_AT_SERVED["America/Chicago"],
       requester: { user_id: null, team: "data-team" },
       pull_request: null,
       request_path: "requests/data-team/orders-db.yaml",
@@ -411,7 +412,7 @@ describe("datetimes in the configured zone", () => {
     expect(step.attempts.map((a: { started_at: string; completed_at: string }) => ({ started_at: a.started_at, completed_at: a.completed_at }))).toEqual(u.step2);
     const list = await listAll(api);
     expect(list.find((x) => x.request_id === "req-0123456789ab")!.created_at).toBe(u.completedCreatedAt);
-    expect(list.filter((x) => x.status === "submitted").map((x) => x.created_at)).toEqual([FILE_MTIME_SERVED.UTC, FILE_MTIME_SERVED.UTC, FILE_MTIME_SERVED.UTC]);
+    expect(list.filter((x) => x.status === "submitted").map((x) => x.created_at)).toEqual([ADDED_AT_SERVED.UTC, ADDED_AT_SERVED.UTC, ADDED_AT_SERVED.UTC]);
     expect(Date.parse(r.created_at)).toBe(Date.parse(SERVED["America/Chicago"].created_at));
   });
 

@@ -17,6 +17,8 @@ addFormats.default(ajv);
 
 beforeAll(async () => {
   repo = createGitRepo({ records: [FAILED, COMPLETED] });
+  // A request file that does not validate: served as validating, with its diagnostics.
+  repo.write("requests/product-team/typo.yaml", "catalog_item: eks-container-app\nversion: 1.2.0\nparameters:\n  app_name: x\n  environment: stagign\n");
   server = await startServer({ PAO_LOCAL_REPO: repo.dir, PAO_POLL_INTERVAL_MS: "0" });
   spec = (await (await fetch(`${server.api}/openapi.json`)).json()) as typeof spec;
   ajv.addSchema({ $id: "pao-openapi", components: spec.components });
@@ -67,6 +69,9 @@ describe("every route answers as its OpenAPI description says", () => {
     expect(list.requests.length).toBeGreaterThan(0);
     expect(await conforms("/requests/{request_id}", "get", `/requests/${list.requests[0]!.request_id}`)).toBe(200);
     expect(await conforms("/requests/{request_id}/steps/{step_id}", "get", `/requests/${failedId}/steps/step-001`)).toBe(200);
+    const validating = (await (await fetch(`${server.api}/requests?status=validating`)).json()) as { requests: Array<{ request_id: string }> };
+    expect(validating.requests).toHaveLength(1);
+    expect(await conforms("/requests/{request_id}", "get", `/requests/${validating.requests[0]!.request_id}`)).toBe(200);
   });
 
   it("administration routes", async () => {

@@ -155,3 +155,8 @@ export const SERVED = {
 export const FILE_MTIME = new Date("2025-01-20T18:00:00Z");
 /** FILE_MTIME as served: a winter moment, CST. */
 export const FILE_MTIME_SERVED = { "America/Chicago": "2025-01-20T12:00:00-06:00", UTC: "2025-01-20T18:00:00+00:00" } as const;
+/**
+ * When createGitRepo commits the example files (its GIT_*_DATE), as served: a request file's created_at is the date
+ * of the commit that added it, whatever its modification time.
+ */
+export const ADDED_AT_SERVED = { "America/Chicago": "2025-08-16T10:00:00-05:00", UTC: "2025-08-16T15:00:00+00:00" } as const;

@@ -1,11 +1,15 @@
 /** Administration views (seed 000 section 5): health, statistics, validation of a definition. */
 import type { z } from "zod";
-import { errorCount } from "../../diagnostics.js";
+import { errorCount, sortDiagnostics } from "../../diagnostics.js";
 import { validateDefinition } from "../../catalog/validate-definition.js";
 import { ApiProblem } from "../problem.js";
-import type { Health, Stats, ValidateBody, ValidateResult } from "../schemas.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { DiagnosticView, Health, Stats, ValidateBody, ValidateResult } from "../schemas.js";
 import { listed } from "./catalog.js";
-import { time, type ViewContext } from "./context.js";
+import { time, timeOrNull, type ViewContext } from "./context.js";
+
+/** How many diagnostics health lists; catalog_errors still counts them all. */
+const MAX_LISTED = 200;
 
 export function health(ctx: ViewContext): z.infer<typeof Health> {
   const s = ctx.snapshot;
@@ -14,10 +18,31 @@ export function health(ctx: ViewContext): z.infer<typeof Health> {
     status: errors === 0 ? "healthy" : "degraded",
     version: ctx.version,
     mode: s.mode,
-    catalog_last_updated: time(ctx, s.catalogUpdatedAt),
+    catalog_last_updated: timeOrNull(ctx, s.catalogUpdatedAt),
     catalog_errors: errors,
+    diagnostics: listedDiagnostics(s.diagnostics),
     repository: { url: s.repository.url, branch: s.repository.branch, last_sync: time(ctx, s.syncedAt) },
   };
+}
+
+const listedCache = new WeakMap<readonly Diagnostic[], Array<z.infer<typeof DiagnosticView>>>();
+
+/** Errors first, then by file and place; bounded. */
+function listedDiagnostics(diagnostics: readonly Diagnostic[]): Array<z.infer<typeof DiagnosticView>> {
+  let listed = listedCache.get(diagnostics);
+  if (!listed) {
+    const rank = (d: Diagnostic) => (d.severity === "error" ? 0 : 1);
+    listed = sortDiagnostics(diagnostics)
+      .sort((a, b) => rank(a) - rank(b))
+      .slice(0, MAX_LISTED)
+      .map(diagnosticView);
+    listedCache.set(diagnostics, listed);
+  }
+  return listed;
+}
+
+export function diagnosticView(d: Diagnostic): z.infer<typeof DiagnosticView> {
+  return { code: d.code, severity: d.severity, message: d.message, file: d.file, line: d.line, column: d.column, ...(d.hint ? { hint: d.hint } : {}) };
 }
 
 export function stats(ctx: ViewContext): z.infer<typeof Stats> {
@@ -35,7 +60,7 @@ export function stats(ctx: ViewContext): z.infer<typeof Stats> {
     total_update_operations: c.updateOperations.size,
     items_by_owner: count(items.map((d) => d.body.owner)),
     items_by_category: count(items.map((d) => d.category)),
-    last_updated: time(ctx, ctx.snapshot.catalogUpdatedAt),
+    last_updated: timeOrNull(ctx, ctx.snapshot.catalogUpdatedAt),
   };
 }
 

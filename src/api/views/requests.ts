@@ -1,24 +1,33 @@
 /**
  * Request views (seed 000 sections 4.2, 4.3 and 4.6), from status records and, for request files that have no
- * record yet (local mode), from the file itself: such a request is `submitted`, with its planned steps pending.
+ * record yet (local mode), from the file itself: a file that validates is `submitted`, with its planned steps
+ * pending; one that does not is `validating`, with what `pao validate` says of it and nothing planned.
  */
 import type { z } from "zod";
 import { DEFAULT_RETRY_POLICY, planRequest } from "../../fulfillment/plan.js";
 import { newStatusRecord } from "../../fulfillment/record.js";
 import type { StatusRecord, StepRecord } from "../../fulfillment/status-record.js";
+import { hasErrors, type Diagnostic } from "../../diagnostics.js";
 import { localRequestId } from "../../requests/request-id.js";
 import type { TargetLookup } from "../../requests/targets.js";
+import { loadYaml } from "../../yaml/load.js";
 import { requestTargets, validateRequestFile } from "../../requests/validate.js";
 import type { Snapshot } from "../../repo/snapshot.js";
 import { ApiProblem } from "../problem.js";
 import { paginate } from "../paginate.js";
 import type { RequestDetail, RequestList, StepDetail } from "../schemas.js";
+import { diagnosticView } from "./admin.js";
 import { time, timeOrNull, type ViewContext } from "./context.js";
 
-/** A record as the views need it; requests without a record get one synthesised from their file. */
-const recordsCache = new WeakMap<Snapshot, StatusRecord[]>();
+/**
+ * A record as the views need it; requests without a record get one synthesised from their file. A file that does
+ * not validate carries its diagnostics and the version it writes (its record's version is then meaningless).
+ */
+type ViewRecord = StatusRecord & { diagnostics?: Diagnostic[]; writtenVersion?: string | null };
 
-function allRecords(snapshot: Snapshot): StatusRecord[] {
+const recordsCache = new WeakMap<Snapshot, ViewRecord[]>();
+
+function allRecords(snapshot: Snapshot): ViewRecord[] {
   let records = recordsCache.get(snapshot);
   if (!records) {
     const known = new Set([...snapshot.records.values()].map((r) => r.request_path));
@@ -31,10 +40,14 @@ function allRecords(snapshot: Snapshot): StatusRecord[] {
   return records;
 }
 
-function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], knownRequestPaths: ReadonlySet<string>, targets: TargetLookup): StatusRecord {
+function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], knownRequestPaths: ReadonlySet<string>, targets: TargetLookup): ViewRecord {
   const validation = validateRequestFile(file, snapshot.catalog, { knownRequestPaths, targets });
-  const request = validation.request;
-  const at = (file.modifiedAt ?? snapshot.syncedAt).toISOString();
+  // Only a request that validates is one pao would fulfil; with any error it has no plan to show.
+  const request = hasErrors(validation.diagnostics) ? undefined : validation.request;
+  const created = file.createdAt ?? file.modifiedAt ?? snapshot.syncedAt;
+  const at = created.toISOString();
+  // Touched since it was added: the file's last change is its last update.
+  const updatedAt = file.modifiedAt && file.modifiedAt > created ? file.modifiedAt.toISOString() : at;
   if (request) {
     // The record the app would write, as a file on disk would get it: no pull request, so nothing to abort yet.
     const record = newStatusRecord({
@@ -48,19 +61,21 @@ function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], kn
       now: at,
       approval: null,
     });
-    return { ...record, fulfillment: { ...record.fulfillment, can_abort: false } };
+    return { ...record, updated_at: updatedAt, fulfillment: { ...record.fulfillment, can_abort: false } };
   }
-  const raw = guessName(file.text);
+  const raw = readLoosely(file.text, file.path);
   return {
     request_id: localRequestId(file.path),
-    status: "submitted",
-    kind: raw?.kind ?? "catalog_item",
-    name: raw?.name ?? "",
+    status: "validating",
+    kind: raw.kind,
+    name: raw.name,
     version: "",
-    parameters: {},
-    requester: { user_id: "", team: null },
+    writtenVersion: raw.version,
+    diagnostics: validation.diagnostics,
+    parameters: raw.parameters,
+    requester: { user_id: "", team: raw.team },
     created_at: at,
-    updated_at: at,
+    updated_at: updatedAt,
     pull_request: null,
     request_path: file.path,
     fulfillment: {
@@ -75,9 +90,24 @@ function fromFile(snapshot: Snapshot, file: Snapshot["requestFiles"][number], kn
 }
 
 /** For a request file that does not validate: what it asks for, as far as that can be read. */
-function guessName(text: string): { kind: StatusRecord["kind"]; name: string } | undefined {
-  const match = /^(catalog_item|catalog_bundle|update_item|update_operation):\s*([a-z0-9-]+)\s*$/m.exec(text);
-  return match ? { kind: match[1] as StatusRecord["kind"], name: match[2]! } : undefined;
+function readLoosely(text: string, path: string): { kind: StatusRecord["kind"]; name: string; version: string | null; parameters: Record<string, unknown>; team: string | null } {
+  const loaded = loadYaml(text, path);
+  const value = loaded.ok ? loaded.doc.value : undefined;
+  const doc = isObject(value) ? value : {};
+  const kind = (["catalog_item", "catalog_bundle", "update_item", "update_operation"] as const).find((k) => typeof doc[k] === "string") ?? "catalog_item";
+  const parameters = doc[kind === "catalog_bundle" ? "bundle_parameters" : "parameters"];
+  const requester = doc["requester"];
+  return {
+    kind,
+    name: typeof doc[kind] === "string" ? (doc[kind] as string) : "",
+    version: typeof doc["version"] === "string" || typeof doc["version"] === "number" ? String(doc["version"]) : null,
+    parameters: isObject(parameters) ? parameters : {},
+    team: isObject(requester) && typeof requester["team"] === "string" ? requester["team"] : null,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export interface RequestQuery {
@@ -105,7 +135,7 @@ export function listRequests(ctx: ViewContext, q: RequestQuery): z.infer<typeof 
   };
 }
 
-function findRecord(ctx: ViewContext, id: string): StatusRecord {
+function findRecord(ctx: ViewContext, id: string): ViewRecord {
   const record = allRecords(ctx.snapshot).find((r) => r.request_id === id);
   if (!record) throw new ApiProblem("not-found", `there is no request ${id}`);
   return record;
@@ -120,7 +150,8 @@ export function getRequest(ctx: ViewContext, id: string): z.infer<typeof Request
     request_id: r.request_id,
     status: r.status,
     [r.kind]: r.name,
-    version: r.version,
+    version: r.diagnostics ? (r.writtenVersion ?? null) : r.version,
+    ...(r.diagnostics ? { diagnostics: r.diagnostics.map(diagnosticView) } : {}),
     parameters: r.parameters,
     created_at: time(ctx, r.created_at),
     updated_at: time(ctx, r.updated_at),
