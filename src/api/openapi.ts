@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 description of /api/v1, generated from the route table and the zod schemas the handlers use.
  */
 import { z } from "zod";
-import { ROUTES } from "./routes.js";
+import type { Route } from "./route.js";
 import { Problem } from "./schemas.js";
 
 let cached: Record<string, unknown> | undefined;
@@ -15,14 +15,15 @@ function strip(schema: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export function openApiDocument(): Record<string, unknown> {
+/** The description of the given route table (computed once: the table never changes while pao runs). */
+export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
   const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
   const errors = (codes: number[]) =>
     Object.fromEntries(codes.map((c) => [String(c), { description: DESCRIPTIONS[c] ?? "Problem", content: problem }]));
 
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const path = route.path.replace(/:([a-z_]+)/g, "{$1}");
     const params = [...route.path.matchAll(/:([a-z_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const item: Record<string, unknown> = {};

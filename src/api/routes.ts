@@ -12,32 +12,9 @@ import { getBundle, getItem, getUpdate, listBundles, listItems, listUpdates } fr
 import { health, stats, validate } from "./views/admin.js";
 import { getRequest, getStep, listRequests } from "./views/requests.js";
 import type { ViewContext } from "./views/context.js";
+import type { Operation, Route } from "./route.js";
 
-export interface Operation {
-  summary: string;
-  /** Strict: a parameter that is not listed is a 400, never silently ignored. */
-  query: z.ZodObject;
-  body?: z.ZodType;
-  response: z.ZodType;
-  /** Answers 200 with the view's result; GET answers carry an ETag. */
-  run?: (ctx: ViewContext, input: { params: Record<string, string>; query: Record<string, unknown>; body: unknown }) => unknown;
-  /** For operations that change the source rather than read it (refresh). */
-  effect?: "refresh";
-  /** A write of seed 000 that is done the GitOps way: answered 405 with how to do it. */
-  gitops?: string;
-  /** The answer says more than the snapshot (health tells when it was read): not cached, tagged by its body. */
-  volatile?: boolean;
-  /** Large and unchanging: sent gzip-compressed to clients that accept it. */
-  compress?: true;
-}
-
-export interface Route {
-  path: string;
-  get?: Operation;
-  post?: Operation;
-  /** Answers without credentials and without counting against the rate limit. */
-  open?: true;
-}
+export type { Operation, Route } from "./route.js";
 
 const integer = (name: string, min: number, max: number) =>
   z
@@ -212,7 +189,7 @@ export const ROUTES: Route[] = [
         summary: "This API's OpenAPI 3.1 description; gzip-compressed when the client accepts it",
         query: none,
         response: z.record(z.string(), z.unknown()),
-        run: () => openApiDocument(),
+        run: () => openApiDocument(ROUTES),
       }),
       compress: true,
     },

@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import { Octokit } from "@octokit/core";
-import type { Authorization } from "../api/router.js";
 
 export interface TokenAuthorizerOptions {
   baseUrl?: string;
@@ -16,16 +15,19 @@ export interface TokenAuthorizerOptions {
   maxEntries?: number;
 }
 
-export function createTokenAuthorizer(options: TokenAuthorizerOptions): (token: string) => Promise<Authorization> {
+/** What a token may do with the catalog repository: read it, nothing (not a valid token), or not see it at all. */
+export type TokenAccess = "ok" | "unauthorized" | "not-found";
+
+export function createTokenAuthorizer(options: TokenAuthorizerOptions): (token: string) => Promise<TokenAccess> {
   const ttl = options.ttlMs ?? 60_000;
   const max = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { outcome: Authorization; until: number }>();
+  const cache = new Map<string, { outcome: TokenAccess; until: number }>();
   return async (token) => {
     const key = createHash("sha256").update(token).digest("hex");
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.outcome;
     const octokit = new Octokit({ auth: token, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
-    let outcome: Authorization;
+    let outcome: TokenAccess;
     try {
       await octokit.request("GET /repos/{owner}/{repo}", { owner: options.owner, repo: options.repo });
       outcome = "ok";

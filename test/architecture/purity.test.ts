@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importsOf } from "./imports.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CORE = ["src/catalog", "src/requests", "src/fulfillment", "src/commands"];
@@ -18,12 +19,6 @@ const FORBIDDEN = [
   /^probot$/,
 ];
 
-export function importsOf(source: string): string[] {
-  const found: string[] = [];
-  const pattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
-  for (const m of source.matchAll(pattern)) found.push((m[1] ?? m[2] ?? m[3])!);
-  return found;
-}
 
 function filesUnder(dir: string): string[] {
   const abs = join(ROOT, dir);
