@@ -38,6 +38,8 @@ export interface Config {
   logLevel: string;
   /** How long a dispatched attempt may go without a run before it fails as `dispatch_lost`. */
   dispatchGraceSeconds: number;
+  /** How long pao waits for GitHub to answer a dispatch before it looks the run up by its title instead. */
+  dispatchTimeoutSeconds: number;
   /** How often the app makes a pass over every request not ended (and once at start). */
   reconcileIntervalSeconds: number;
   /** Browser origins allowed to call the API (CORS); empty: none, `*`: any. */
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     bodyLimitBytes: int("PAO_BODY_LIMIT_BYTES", 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: env["LOG_LEVEL"] || "info",
     dispatchGraceSeconds: int("PAO_DISPATCH_GRACE_SECONDS", 600, 1, 86_400),
+    dispatchTimeoutSeconds: int("PAO_DISPATCH_TIMEOUT_SECONDS", 30, 1, 600),
     reconcileIntervalSeconds: int("PAO_RECONCILE_INTERVAL_SECONDS", 300, 1, 86_400),
     corsOrigins: readCorsOrigins(env["PAO_CORS_ORIGINS"], problems),
   };

@@ -117,7 +117,7 @@ async function githubMode(config: Config): Promise<Running> {
   const { data: installation } = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner: gh.owner, repo: gh.repo });
   const octokit = await probot.auth(installation.id);
   const { data: self } = await appOctokit.request("GET /app");
-  const gateway = createGitHubGateway(octokit, gh.owner, gh.repo, self?.id);
+  const gateway = createGitHubGateway(octokit, gh.owner, gh.repo, { appId: self?.id, dispatchTimeoutMs: config.dispatchTimeoutSeconds * 1000 });
   const source = await createGitHubSource(gateway, { onSnapshot: diagnosticsLogger((line) => console.error("%s", line)) });
   const writer = new StatusWriter(gateway, () => source.current().catalog.config.status_branch);
   const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));

@@ -53,7 +53,10 @@ export function runInfo(run: RunJson): RunInfo {
   };
 }
 
-export function actionsArea({ octokit, owner, repo }: GitHubContext) {
+/** A dispatch unanswered for this long is given up on (and its run looked up by title): PAO_DISPATCH_TIMEOUT_SECONDS. */
+export const DEFAULT_DISPATCH_TIMEOUT_MS = 30_000;
+
+export function actionsArea({ octokit, owner, repo, dispatchTimeoutMs = DEFAULT_DISPATCH_TIMEOUT_MS }: GitHubContext) {
   return {
     /**
      * Dispatches a workflow on a ref with inputs, asking for the run's details. No client retry: a dispatch that
@@ -63,7 +66,8 @@ export function actionsArea({ octokit, owner, repo }: GitHubContext) {
     async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchAnswer> {
       const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
       // Octokit's bundled route types predate `return_run_details` and the 200 answer GitHub now gives.
-      const answer = (await octokit.request(route, { owner, repo, workflow_id: workflow, ref, inputs, return_run_details: true, request: { retries: 0 } } as never)) as {
+      const request = { retries: 0, signal: AbortSignal.timeout(dispatchTimeoutMs) };
+      const answer = (await octokit.request(route, { owner, repo, workflow_id: workflow, ref, inputs, return_run_details: true, request } as never)) as {
         status: number;
         data?: { workflow_run_id?: number; html_url?: string; run_url?: string };
       };

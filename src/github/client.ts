@@ -13,6 +13,11 @@ export interface GitHubContext {
   repo: string;
   /** The app's id: its check runs are told apart from any other's of the same name. */
   appId?: number | undefined;
+  /**
+   * How long a dispatch may go unanswered before pao gives up waiting. The dispatch may still have taken effect, so
+   * giving up is not a failure: the run is looked up by its title, never dispatched again.
+   */
+  dispatchTimeoutMs?: number | undefined;
 }
 
 export const PAGE_SIZE = 100;

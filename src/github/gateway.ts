@@ -22,7 +22,7 @@ export type GitHubGateway = { readonly owner: string; readonly repo: string } & 
   ReturnType<typeof commentsArea> &
   ReturnType<typeof actionsArea>;
 
-export function createGitHubGateway(octokit: Requester, owner: string, repo: string, appId?: number): GitHubGateway {
-  const context: GitHubContext = { octokit, owner, repo, appId };
+export function createGitHubGateway(octokit: Requester, owner: string, repo: string, options: { appId?: number | undefined; dispatchTimeoutMs?: number } = {}): GitHubGateway {
+  const context: GitHubContext = { octokit, owner, repo, ...options };
   return { owner, repo, ...gitDataArea(context), ...pullsArea(context), ...checksArea(context), ...commentsArea(context), ...actionsArea(context) };
 }

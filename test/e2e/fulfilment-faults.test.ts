@@ -14,7 +14,10 @@ import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 import { fulfilmentKit, pipelineItem, pipelineRequest } from "./fulfilment-kit.js";
 
 const GRACE_SECONDS = 4;
-const world = useRequestWorld({ PAO_DISPATCH_GRACE_SECONDS: String(GRACE_SECONDS) });
+// A dispatch unanswered for 5 s is given up on (a normal one answers in milliseconds, even on a loaded machine; one
+// given up on by mistake is looked up by title all the same).
+const DISPATCH_TIMEOUT_SECONDS = 5;
+const world = useRequestWorld({ PAO_DISPATCH_GRACE_SECONDS: String(GRACE_SECONDS), PAO_DISPATCH_TIMEOUT_SECONDS: String(DISPATCH_TIMEOUT_SECONDS) });
 const { recordOn, checkRuns, commentSaying, quiet } = requestKit(world);
 const { runsOf, runOf, recordWhen, step, finish, publishItem } = fulfilmentKit(world, recordOn);
 
@@ -53,6 +56,21 @@ describe("fulfilment when things go wrong", { timeout: 240_000 }, () => {
     expect(runsOf(`${id}/step-001/2`)).toHaveLength(0);
     expect(step(recordOn(id)!, "step-001").attempts).toHaveLength(1);
     expect(world().sim.calls.filter((c) => c.operationId === "actions/create-workflow-dispatch" && c.status === 502)).toHaveLength(1);
+  });
+
+  it("gives up waiting for a dispatch GitHub answers too late, finds the run it started by title, and goes on", async () => {
+    world().sim.fault({ match: "actions/create-workflow-dispatch", answerAfterWorkMs: 90_000, times: 1 });
+    const path = "requests/product-team/slow-answer.yaml";
+    const pull = order(path, CACHE("slow-answer"), "slow-answer");
+    const id = idOf(path, pull.number);
+    const run = await runOf(`${id}/step-001/1`);
+    // Found by its title well before GitHub's answer would have come.
+    await recordWhen(id, "the run found by its title", (r) => step(r, "step-001").attempts[0]?.run_id === run.id, 60_000);
+    finish(run, "success", { endpoint: "slow-answer.cache.example.test:6379" });
+    await recordWhen(id, "completed", (r) => r.status === "completed");
+    await quiet();
+    expect(runsOf(`${id}/step-001/1`)).toHaveLength(1);
+    expect(step(recordOn(id)!, "step-001").attempts).toHaveLength(1);
   });
 
   it("fails an attempt whose dispatch started nothing as dispatch_lost after the grace period, then retries it", async () => {

@@ -35,7 +35,7 @@ export function useGatewaySimulator(): { sim: () => Simulator; world: (options?:
       const repo = createRepository(sim, { owner: "acme", name: `repo-${++counter}`, ...options });
       const { token } = sim.issueInstallationToken(repo.installationId);
       const octokit = new Octokit({ auth: token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } });
-      return { repo, octokit, gateway: createGitHubGateway(octokit, repo.owner, repo.name, sim.app.id) };
+      return { repo, octokit, gateway: createGitHubGateway(octokit, repo.owner, repo.name, { appId: sim.app.id }) };
     },
   };
 }

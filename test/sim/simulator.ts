@@ -243,6 +243,7 @@ export class Simulator {
           }
         }
         if (fault?.status) response = faultResponse(fault);
+        if (fault?.answerAfterWorkMs) await new Promise((r) => setTimeout(r, fault.answerAfterWorkMs));
       }
     } catch (error) {
       if (error instanceof SimHttpError) {

@@ -76,4 +76,9 @@ export interface Fault {
    * after GitHub acted, a client time-out). What makes a write ambiguous for its caller.
    */
   afterWork?: boolean;
+  /**
+   * Do the call's work, then hold the answer this long (a gateway that answers late): a caller that gives up
+   * before then does not know the work was done.
+   */
+  answerAfterWorkMs?: number;
 }
