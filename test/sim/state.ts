@@ -105,7 +105,8 @@ export interface SimRun {
   head_sha: string;
   event: "workflow_dispatch" | string;
   status: "requested" | "queued" | "in_progress" | "completed";
-  conclusion: "success" | "failure" | "cancelled" | "skipped" | "timed_out" | null;
+  // As GitHub reports a run: `startup_failure` when the workflow could not even start (a bad file, a refused runner).
+  conclusion: "success" | "failure" | "cancelled" | "skipped" | "timed_out" | "startup_failure" | null;
   inputs: Record<string, string>;
   run_attempt: number;
   actor: string;

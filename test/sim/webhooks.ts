@@ -15,6 +15,8 @@ export interface Delivery {
   error?: string;
   /** How long the app took to answer, in milliseconds. */
   ms?: number;
+  /** GitHub failed to deliver it (DeliveryOptions.drop): the app never saw it. */
+  dropped?: boolean;
 }
 
 export interface DeliveryOptions {
@@ -24,6 +26,11 @@ export interface DeliveryOptions {
   reverse?: boolean;
   /** Added before each delivery, in milliseconds. */
   delayMs?: number;
+  /**
+   * Events GitHub fails to deliver: they are listed with `dropped: true` and never sent (GitHub does not redeliver
+   * a failed delivery by itself).
+   */
+  drop?: (event: string, payload: Json) => boolean;
 }
 
 export class WebhookDeliverer {
@@ -42,6 +49,10 @@ export class WebhookDeliverer {
     for (const problem of this.validate?.(event, payload) ?? []) this.onViolation?.(`webhook ${event}.${String(payload["action"] ?? "")}: ${problem}`);
     const delivery: Delivery = { id: randomUUID(), event, action: payload["action"] as string | undefined, payload, status: null };
     this.deliveries.push(delivery);
+    if (this.options.drop?.(event, payload)) {
+      delivery.dropped = true;
+      return;
+    }
     const send = async () => {
       const copies = this.options.copies ?? 1;
       for (let i = 0; i < copies; i++) await this.post(delivery);
