@@ -19,6 +19,8 @@ export interface GitHubWorld {
   sim: Simulator;
   repo: SimRepo;
   pao: RunningServer;
+  /** Starts pao again with the same settings (after `pao.kill()` or `pao.stop()`), and sends webhooks to it. */
+  restart(): Promise<RunningServer>;
   /** A REST client acting as a user with a personal token (what a person's browser or script would hold). */
   as(login: string): Octokit;
   stop(): Promise<void>;
@@ -41,34 +43,41 @@ export async function startGitHubWorld(options: { env?: Record<string, string>; 
     collaborators: { "platform-lead": "admin", "dev-user": "write", reader: "read", ...(options.collaborators ?? {}) },
     teams: { "acme/platform-data-team": ["platform-lead"] },
   });
+  const env = {
+    APP_ID: String(sim.app.id),
+    PRIVATE_KEY: sim.app.privateKeyPem,
+    WEBHOOK_SECRET: sim.app.webhookSecret,
+    PAO_REPOSITORY: `${OWNER}/${NAME}`,
+    GHE_HOST: sim.host,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    ...(options.env ?? {}),
+  };
   let pao: RunningServer;
   try {
-    pao = await startServer({
-      APP_ID: String(sim.app.id),
-      PRIVATE_KEY: sim.app.privateKeyPem,
-      WEBHOOK_SECRET: sim.app.webhookSecret,
-      PAO_REPOSITORY: `${OWNER}/${NAME}`,
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ...(options.env ?? {}),
-    });
+    pao = await startServer(env);
   } catch (error) {
     await sim.stop();
     throw error;
   }
   sim.webhooks.target = { url: `${pao.origin}/api/github/webhooks`, secret: sim.app.webhookSecret };
-  return {
+  const world: GitHubWorld = {
     sim,
     repo,
     pao,
+    async restart() {
+      world.pao = await startServer(env);
+      sim.webhooks.target = { url: `${world.pao.origin}/api/github/webhooks`, secret: sim.app.webhookSecret };
+      return world.pao;
+    },
     as: (login) => new Octokit({ auth: sim.user(login).token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } }),
     async stop() {
-      await pao.stop();
+      await world.pao.stop();
       await sim.stop();
     },
   };
+  return world;
 }
 
 /** Polls until `check` returns something truthy, within a bounded time (generous: a loaded two-core machine is slow). */

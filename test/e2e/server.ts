@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { spawnChild, stopChild } from "../helpers/children.js";
+import { signalGroup, spawnChild, stopChild } from "../helpers/children.js";
 import { REPO_ROOT } from "../helpers/repo-copy.js";
 
 export interface RunningServer {
@@ -17,9 +17,14 @@ export interface RunningServer {
   /** Everything the server printed so far. */
   output(): string;
   stop(): Promise<void>;
+  /** Kills it at once with SIGKILL, as a crash or the OOM killer would: no shutdown code runs. Resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string | undefined> = {}, timeoutMs = 15_000): Promise<RunningServer> {
+/** Readiness waits: a loaded two-core machine starts Node slowly, and a start-up is a readiness signal, not a race. */
+const START_TIMEOUT_MS = 60_000;
+
+export async function startServer(env: Record<string, string | undefined> = {}, timeoutMs = START_TIMEOUT_MS): Promise<RunningServer> {
   const child: ChildProcess = spawnChild(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
     cwd: REPO_ROOT,
     env: { PATH: process.env["PATH"], HOME: process.env["HOME"], PORT: "0", PAO_TIMEZONE: "America/Chicago", ...env },
@@ -54,11 +59,17 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
     api: `${origin}/api/v1`,
     output: () => output,
     stop: () => stopChild(child),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        signalGroup(child.pid!, "SIGKILL");
+      }),
   };
 }
 
 /** Runs the server with an environment that must make it refuse to start; resolves to its exit code and output. */
-export function runUntilExit(env: Record<string, string | undefined>, timeoutMs = 15_000): Promise<{ code: number | null; output: string }> {
+export function runUntilExit(env: Record<string, string | undefined>, timeoutMs = START_TIMEOUT_MS): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnChild(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
       cwd: REPO_ROOT,

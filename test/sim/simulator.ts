@@ -226,7 +226,16 @@ export class Simulator {
     try {
       caller = this.authenticate(req.headers.authorization, operation);
       const fault = this.takeFault(operation, method);
-      if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault?.latencyMs) {
+        let gone = false;
+        res.once("close", () => (gone = !res.writableFinished));
+        await new Promise((r) => setTimeout(r, fault.latencyMs));
+        // The caller went away (killed) while the request was on its way: it never reached GitHub, nothing is done.
+        if (gone) {
+          record(499, operation.operationId, cls, caller.kind);
+          return;
+        }
+      }
       if (fault?.status && !fault.afterWork) {
         response = faultResponse(fault);
       } else {

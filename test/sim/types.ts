@@ -67,7 +67,10 @@ export interface Fault {
   status?: number;
   /** With a 403: answer as GitHub's secondary rate limit, with this retry-after (seconds). */
   retryAfter?: number;
-  /** Added before answering, in milliseconds. */
+  /**
+   * Added before the call is acted on, in milliseconds (the request is on its way). A caller that goes away in the
+   * meantime (killed) never reached GitHub: nothing is done, and the call is listed with status 499.
+   */
   latencyMs?: number;
   /** How many calls it applies to (default: all from now on). */
   times?: number;
