@@ -10,7 +10,9 @@ import { until, type GitHubWorld } from "./github-world.js";
 import type { StatusRecord } from "../../src/fulfillment/status-record.js";
 
 /** Four HTTP steps: `first`, then `second` and `third` (both after it), then `last`; one at a time. */
-export function pipelineItem(options: { name?: string; version?: string; parallelLimit?: number; approval?: boolean; note?: string; maxAttempts?: number } = {}): string {
+export function pipelineItem(
+  options: { name?: string; version?: string; parallelLimit?: number; approval?: boolean; note?: string; maxAttempts?: number; timeout?: string; queueTimeout?: string } = {},
+): string {
   return `kind: CatalogItem
 name: ${options.name ?? "pipeline-demo"}
 version: ${options.version ?? "1.0.0"}
@@ -30,7 +32,7 @@ fulfillment:
   actions:
     - name: first
       type: HttpPost
-      template:
+${options.timeout ? `      timeout: ${options.timeout}\n` : ""}${options.queueTimeout ? `      queue_timeout: ${options.queueTimeout}\n` : ""}      template:
         url: https://hooks.example.test/first
         body:
           label: "{{ label }}"
