@@ -9,29 +9,10 @@ import { describe, expect, it } from "vitest";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { openPullRequest, pushToPullRequest, submitReview } from "../sim/index.js";
 import { until } from "./github-world.js";
-import { CACHE, ORDERS_DB, idOf, requestKit, useRequestWorld } from "./request-kit.js";
+import { CACHE, ORDERS_DB, idOf, requestKit, shuffled, useRequestWorld } from "./request-kit.js";
 
 const world = useRequestWorld();
 const { recordOn, checkRuns, stickyComments, quiet, openedPayload, settledOrder } = requestKit(world);
-
-/** A seeded shuffle (mulberry32), so a failing order can be replayed. */
-function shuffled(seed: number) {
-  return (count: number): number[] => {
-    let a = seed;
-    const random = () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const order = [...Array(count).keys()];
-    for (let i = count - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    return order;
-  };
-}
 
 describe("idempotence", () => {
   const path = "requests/data-team/twin-db.yaml";

@@ -115,3 +115,22 @@ export function requestKit(current: () => GitHubWorld) {
 
   return { recordOn, checkRuns, annotations, stickyComments, commentSaying, checkTitled, quiet, openedPayload, settledOrder };
 }
+
+/** A seeded shuffle (mulberry32), so a failing order can be replayed. */
+export function shuffled(seed: number) {
+  return (count: number): number[] => {
+    let a = seed;
+    const random = () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const order = [...Array(count).keys()];
+    for (let i = count - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+}
