@@ -55,10 +55,11 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  */
 export function printable(text: string, max = 60): string {
   let out = "";
-  let n = 0;
   for (const ch of text) {
-    if (n++ >= max) return `${out}…`;
-    out += /[\p{C}\uFFFD]/u.test(ch) ? `\\u${ch.codePointAt(0)!.toString(16).padStart(4, "0")}` : ch;
+    const shown = /[\p{C}\uFFFD]/u.test(ch) ? `\\u${ch.codePointAt(0)!.toString(16).padStart(4, "0")}` : ch;
+    // The bound is on what is shown: an escaped character takes six.
+    if (out.length + shown.length > max) return `${out}…`;
+    out += shown;
   }
   return out;
 }
