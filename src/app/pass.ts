@@ -154,11 +154,18 @@ async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<
   else {
     const { merge: result } = await performEffects(effectDeps(deps, pr.number), [decision.effect]);
     const outcome = result!.outcome;
-    merge = outcome.merged ? { outcome: "merged", sha: decision.effect.sha, message: null, at } : { outcome: "refused", sha: decision.effect.sha, message: `GitHub answered ${outcome.status}: ${outcome.message}`, at };
-    if (!outcome.merged) deps.log.warn({ pullRequest: pr.number, status: outcome.status }, "pao: GitHub refused to merge a fulfilled pull request; a person merges it");
+    // A refusal may only mean someone merged it first (a second replica of pao, or a person): GitHub says which.
+    const mergedMeanwhile = !outcome.merged && (await deps.gateway.pullRequest(pr.number)).merged;
+    merge =
+      outcome.merged || mergedMeanwhile
+        ? { outcome: "merged", sha: decision.effect.sha, message: null, at }
+        : { outcome: "refused", sha: decision.effect.sha, message: `GitHub answered ${outcome.status}: ${outcome.message}`, at };
+    if (merge.outcome === "refused") deps.log.warn({ pullRequest: pr.number, status: outcome.merged ? 200 : outcome.status }, "pao: GitHub refused to merge a fulfilled pull request; a person merges it");
   }
   for (const record of records) {
-    const written = await deps.writer.update(record.request_id, (current) => ({ record: current ? { ...current, merge } : current, effects: [] }));
+    // A merge recorded for this head stays recorded, whatever a slower writer learnt.
+    const keep = (current: StatusRecord) => current.merge?.outcome === "merged" && current.merge.sha === merge.sha;
+    const written = await deps.writer.update(record.request_id, (current) => ({ record: current ? (keep(current) ? current : { ...current, merge }) : current, effects: [] }));
     outcomes.set(record.request_id, written.record);
   }
   return true;

@@ -21,6 +21,8 @@ export interface GitHubWorld {
   pao: RunningServer;
   /** Starts pao again with the same settings (after `pao.kill()` or `pao.stop()`), and sends webhooks to it. */
   restart(): Promise<RunningServer>;
+  /** Starts a second pao with the same settings; from then on webhooks go to the two in turn. */
+  startReplica(): Promise<RunningServer>;
   /** A REST client acting as a user with a personal token (what a person's browser or script would hold). */
   as(login: string): Octokit;
   stop(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startGitHubWorld(options: { env?: Record<string, string>; 
     throw error;
   }
   sim.webhooks.target = { url: `${pao.origin}/api/github/webhooks`, secret: sim.app.webhookSecret };
+  const replicas: RunningServer[] = [];
   const world: GitHubWorld = {
     sim,
     repo,
@@ -71,8 +74,15 @@ export async function startGitHubWorld(options: { env?: Record<string, string>; 
       sim.webhooks.target = { url: `${world.pao.origin}/api/github/webhooks`, secret: sim.app.webhookSecret };
       return world.pao;
     },
+    async startReplica() {
+      const replica = await startServer(env);
+      replicas.push(replica);
+      sim.webhooks.replicas = [world.pao, replica].map((p) => ({ url: `${p.origin}/api/github/webhooks`, secret: sim.app.webhookSecret }));
+      return replica;
+    },
     as: (login) => new Octokit({ auth: sim.user(login).token, baseUrl: sim.apiUrl, retry: { enabled: false }, throttle: { enabled: false } }),
     async stop() {
+      await Promise.all(replicas.map((r) => r.stop()));
       await world.pao.stop();
       await sim.stop();
     },

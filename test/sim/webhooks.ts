@@ -36,6 +36,12 @@ export interface DeliveryOptions {
 export class WebhookDeliverer {
   readonly deliveries: Delivery[] = [];
   target: { url: string; secret: string } | null = null;
+  /**
+   * Replicas behind one webhook URL: when set, deliveries (and each copy of one) go to these in turn instead of
+   * `target`, as a load balancer in front of several app processes spreads them.
+   */
+  replicas: Array<{ url: string; secret: string }> | null = null;
+  private turn = 0;
   options: DeliveryOptions = {};
   private held: Array<() => Promise<void>> = [];
   private inFlight = new Set<Promise<void>>();
@@ -81,12 +87,13 @@ export class WebhookDeliverer {
   }
 
   private async post(delivery: Delivery): Promise<void> {
-    if (!this.target) return;
+    const target = this.replicas?.length ? this.replicas[this.turn++ % this.replicas.length]! : this.target;
+    if (!target) return;
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     const body = JSON.stringify(delivery.payload);
     const started = Date.now();
     try {
-      const response = await fetch(this.target.url, {
+      const response = await fetch(target.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -95,7 +102,7 @@ export class WebhookDeliverer {
           "x-github-delivery": delivery.id,
           "x-github-hook-id": "1",
           "x-github-hook-installation-target-type": "integration",
-          "x-hub-signature-256": sign(this.target.secret, body),
+          "x-hub-signature-256": sign(target.secret, body),
         },
         body,
       });
