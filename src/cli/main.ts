@@ -11,15 +11,13 @@ import { validateRepository } from "../repo/validate-repository.js";
 import { formatJson, formatText, summary } from "./format.js";
 import { NEW_COMMAND, runNew } from "./new.js";
 import { PLAN_COMMAND, runPlan } from "./plan.js";
-import { commandHelp, parseCommand, type CommandSpec } from "./usage.js";
+import { commandHelp, EXIT, readCommand, type CommandSpec } from "./usage.js";
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
 }
-
-export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 export const VALIDATE_COMMAND: CommandSpec = {
   name: "validate",
@@ -82,15 +80,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 function validate(args: readonly string[], io: CliIO): number {
-  const parsed = parseCommand(VALIDATE_COMMAND, args);
-  if (parsed.help) {
-    io.stdout(commandHelp(VALIDATE_COMMAND));
-    return EXIT.ok;
-  }
-  if ("error" in parsed) {
-    io.stderr(`pao validate: ${parsed.error}\n    hint: pao validate --help lists the options`);
-    return EXIT.usage;
-  }
+  const parsed = readCommand(VALIDATE_COMMAND, args, io);
+  if ("exit" in parsed) return parsed.exit;
   const values = parsed.values as { format: string; catalog?: string; requests?: string; workflows?: string; codes?: boolean };
   const { positionals } = parsed;
   if (values.codes) {

@@ -11,7 +11,7 @@ import { resolveDefinition, resolveItem, type AnyDefinition, type Catalog } from
 import type { Field } from "../catalog/schema.js";
 import { loadRepository } from "../repo/validate-repository.js";
 import { suggestion } from "../schema-diagnostics.js";
-import { commandHelp, parseCommand, type CommandSpec } from "./usage.js";
+import { EXIT, readCommand, type CommandSpec } from "./usage.js";
 
 export interface NewIO {
   stdout(text: string): void;
@@ -19,7 +19,6 @@ export interface NewIO {
   cwd: string;
 }
 
-const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 export const NEW_COMMAND: CommandSpec = {
   name: "new",
@@ -150,15 +149,8 @@ function parameterLine(field: Field): string {
 }
 
 export function runNew(args: readonly string[], io: NewIO): number {
-  const parsed = parseCommand(NEW_COMMAND, args);
-  if (parsed.help) {
-    io.stdout(commandHelp(NEW_COMMAND));
-    return EXIT.ok;
-  }
-  if ("error" in parsed) {
-    io.stderr(`pao new: ${parsed.error}\n    hint: pao new --help lists the options`);
-    return EXIT.usage;
-  }
+  const parsed = readCommand(NEW_COMMAND, args, io);
+  if ("exit" in parsed) return parsed.exit;
   const { positionals } = parsed;
   const values = parsed.values as { team?: string; version?: string; name?: string; target?: string; dir?: string };
   if (positionals.length !== 1) {

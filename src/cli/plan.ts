@@ -13,7 +13,7 @@ import { readTree } from "../repo/fs-files.js";
 import { loadRepository } from "../repo/validate-repository.js";
 import { requestTargets, validateRequestFile, type ValidatedRequest } from "../requests/validate.js";
 import { formatJson, formatText } from "./format.js";
-import { commandHelp, parseCommand, type CommandSpec } from "./usage.js";
+import { EXIT, readCommand, type CommandSpec } from "./usage.js";
 
 export interface PlanIO {
   stdout(text: string): void;
@@ -21,7 +21,6 @@ export interface PlanIO {
   cwd: string;
 }
 
-const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 export const PLAN_COMMAND: CommandSpec = {
   name: "plan",
@@ -71,15 +70,8 @@ export function formatPlanText(file: string, request: ValidatedRequest, steps: r
 }
 
 export function runPlan(args: readonly string[], io: PlanIO): number {
-  const parsed = parseCommand(PLAN_COMMAND, args);
-  if (parsed.help) {
-    io.stdout(commandHelp(PLAN_COMMAND));
-    return EXIT.ok;
-  }
-  if ("error" in parsed) {
-    io.stderr(`pao plan: ${parsed.error}\n    hint: pao plan --help lists the options`);
-    return EXIT.usage;
-  }
+  const parsed = readCommand(PLAN_COMMAND, args, io);
+  if ("exit" in parsed) return parsed.exit;
   const { positionals } = parsed;
   const values = parsed.values as { dir?: string; format: string };
   if (values.format !== "text" && values.format !== "json") {

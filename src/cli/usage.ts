@@ -24,6 +24,9 @@ export interface CommandSpec {
   examples: string[];
 }
 
+/** The CLI's exit codes, for every command. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
 const HELP: OptionSpec = { type: "boolean", help: "show this text and exit" };
 
 export function optionsOf(spec: CommandSpec): Record<string, OptionSpec> {
@@ -66,6 +69,27 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed
   } catch (e) {
     return { help: false, error: (e as Error).message };
   }
+}
+
+/**
+ * A subcommand's arguments, read by its declaration: its option values and positionals, or the exit code once
+ * `--help` was printed or a usage mistake was said (with where to look).
+ */
+export function readCommand(
+  spec: CommandSpec,
+  args: readonly string[],
+  io: { stdout(text: string): void; stderr(text: string): void },
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } | { exit: number } {
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(commandHelp(spec));
+    return { exit: EXIT.ok };
+  }
+  if ("error" in parsed) {
+    io.stderr(`pao ${spec.name}: ${parsed.error}\n    hint: pao ${spec.name} --help lists the options`);
+    return { exit: EXIT.usage };
+  }
+  return parsed;
 }
 
 /** Breaks a paragraph into lines of at most `width` characters, at spaces. */
