@@ -15,24 +15,15 @@
 // Plain Node (the runner has it), no dependencies, so the same file is tested as it runs.
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { commandData, readPayloadObject } from "./workflow-io.mjs";
 
 const METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** Text made safe to put after `::error::`: GitHub's escaping of workflow command data. */
-export function commandData(text) {
-  return String(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
 /** What the payload asks for, or why it cannot be sent. */
 export function readPayload(text) {
-  let payload;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    return { problem: "pao_payload is not JSON" };
-  }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return { problem: "pao_payload is not a JSON object" };
+  const { payload, problem } = readPayloadObject(text);
+  if (problem) return { problem };
   let url;
   try {
     url = new URL(String(payload.url ?? ""));

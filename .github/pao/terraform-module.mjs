@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { pathToFileURL } from "node:url";
+import { commandData, readPayloadObject } from "./workflow-io.mjs";
 
 const META_ARGUMENTS = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "lifecycle", "provider"]);
 const REMOTE_SOURCE = /^(?:git::https:\/\/[^\s"]+|https:\/\/[^\s"]+|[a-z0-9][a-z0-9-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9]{1,64}(?:\/\/[A-Za-z0-9_./-]+)?)$/;
@@ -39,13 +40,8 @@ export function moduleSource(source) {
 
 /** main.tf.json for the payload, or why it cannot be written. */
 export function moduleCall(payloadText) {
-  let payload;
-  try {
-    payload = JSON.parse(payloadText);
-  } catch {
-    return { problem: "pao_payload is not JSON" };
-  }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return { problem: "pao_payload is not a JSON object" };
+  const { payload, problem } = readPayloadObject(payloadText);
+  if (problem) return { problem };
   const source = moduleSource(payload.module_source);
   if (source.problem) return source;
   const variables = payload.variables ?? {};
@@ -68,9 +64,6 @@ export function collectOutputs(outputJson, stateList) {
   const flat = outputs !== null && typeof outputs === "object" && !Array.isArray(outputs) ? outputs : {};
   return { ...flat, resource_count: stateList.split("\n").filter((line) => line.trim() !== "").length };
 }
-
-/** Command data for `::error::`, escaped as GitHub documents. */
-const commandData = (text) => String(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
 function main([command, dir]) {
   if (command === "write") {
