@@ -156,11 +156,11 @@ async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<
     const outcome = result!.outcome;
     // A refusal may only mean someone merged it first (a second replica of pao, or a person): GitHub says which.
     const mergedMeanwhile = !outcome.merged && (await deps.gateway.pullRequest(pr.number)).merged;
-    merge =
-      outcome.merged || mergedMeanwhile
-        ? { outcome: "merged", sha: decision.effect.sha, message: null, at }
-        : { outcome: "refused", sha: decision.effect.sha, message: `GitHub answered ${outcome.status}: ${outcome.message}`, at };
-    if (merge.outcome === "refused") deps.log.warn({ pullRequest: pr.number, status: outcome.merged ? 200 : outcome.status }, "pao: GitHub refused to merge a fulfilled pull request; a person merges it");
+    if (outcome.merged || mergedMeanwhile) merge = { outcome: "merged", sha: decision.effect.sha, message: null, at };
+    else {
+      merge = { outcome: "refused", sha: decision.effect.sha, message: `GitHub answered ${outcome.status}: ${outcome.message}`, at };
+      deps.log.warn({ pullRequest: pr.number, status: outcome.status }, "pao: GitHub refused to merge a fulfilled pull request; a person merges it");
+    }
   }
   for (const record of records) {
     // A merge recorded for this head stays recorded, whatever a slower writer learnt.

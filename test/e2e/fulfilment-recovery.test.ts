@@ -15,7 +15,16 @@ const world = useRequestWorld({ PAO_RECONCILE_INTERVAL_SECONDS: String(RECONCILE
 const { recordOn, quiet } = requestKit(world);
 const { runsOf, runOf, recordWhen, step } = fulfilmentKit(world, recordOn);
 
-const order = (path: string, name: string) => openPullRequest(world().sim, world().repo, { author: "dev-user", branch: name, title: "Order", files: { [path]: CACHE(name) } });
+/** An order whose first run pao has dispatched and recorded, and of which GitHub delivers no event from now on. */
+async function silentRun(name: string) {
+  const path = `requests/product-team/${name}.yaml`;
+  const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: name, title: "Order", files: { [path]: CACHE(name) } });
+  const id = idOf(path, pull.number);
+  const run = await runOf(`${id}/step-001/1`);
+  await recordWhen(id, "the run recorded", (r) => step(r, "step-001").attempts[0]?.run_id === run.id);
+  dropEventsOf(run.id);
+  return { id, run };
+}
 
 /** GitHub fails to deliver every workflow_run event of this run from now on. */
 function dropEventsOf(runId: number): void {
@@ -26,12 +35,7 @@ function dropEventsOf(runId: number): void {
 
 describe("fulfilment without webhooks", { timeout: 240_000 }, () => {
   it("settles a run whose completion was never delivered, by looking at it on its own", async () => {
-    const path = "requests/product-team/silent-run.yaml";
-    const pull = order(path, "silent-run");
-    const id = idOf(path, pull.number);
-    const run = await runOf(`${id}/step-001/1`);
-    await recordWhen(id, "the run recorded", (r) => step(r, "step-001").attempts[0]?.run_id === run.id);
-    dropEventsOf(run.id);
+    const { id, run } = await silentRun("silent-run");
     startRun(world().sim, world().repo, run.id);
     completeRun(world().sim, world().repo, run.id, { conclusion: "success", outputs: { endpoint: "silent-run.cache.example.test:6379" } });
     const done = await recordWhen(id, "completed without any workflow_run event", (r) => r.status === "completed");
@@ -45,12 +49,7 @@ describe("fulfilment without webhooks", { timeout: 240_000 }, () => {
   });
 
   it("retries, by the step's policy, a run that ended in startup_failure with no event", async () => {
-    const path = "requests/product-team/broken-start.yaml";
-    const pull = order(path, "broken-start");
-    const id = idOf(path, pull.number);
-    const run = await runOf(`${id}/step-001/1`);
-    await recordWhen(id, "the run recorded", (r) => step(r, "step-001").attempts[0]?.run_id === run.id);
-    dropEventsOf(run.id);
+    const { id, run } = await silentRun("broken-start");
     completeRun(world().sim, world().repo, run.id, { conclusion: "startup_failure" });
     // Failed by the reconciler's look, then retried after the backoff (the default policy: 3 attempts, 30 s
     // exponential), as a fresh dispatch.
