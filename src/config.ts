@@ -42,6 +42,12 @@ export interface Config {
   dispatchTimeoutSeconds: number;
   /** How often the app makes a pass over every request not ended (and once at start). */
   reconcileIntervalSeconds: number;
+  /**
+   * The least time between two writes to GitHub, in milliseconds. GitHub asks integrations to wait a second between
+   * content-creating requests (its secondary limits); only a server without those limits (GitHub Enterprise Server
+   * with rate limiting off, or the test simulator) should go lower.
+   */
+  writeIntervalMs: number;
   /** Browser origins allowed to call the API (CORS); empty: none, `*`: any. */
   corsOrigins: string[];
   github?: GitHubConfig;
@@ -95,6 +101,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dispatchGraceSeconds: int("PAO_DISPATCH_GRACE_SECONDS", 600, 1, 86_400),
     dispatchTimeoutSeconds: int("PAO_DISPATCH_TIMEOUT_SECONDS", 30, 1, 600),
     reconcileIntervalSeconds: int("PAO_RECONCILE_INTERVAL_SECONDS", 300, 1, 86_400),
+    writeIntervalMs: int("PAO_WRITE_INTERVAL_MS", 1000, 0, 60_000),
     corsOrigins: readCorsOrigins(env["PAO_CORS_ORIGINS"], problems),
   };
 

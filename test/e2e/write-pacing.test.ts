@@ -1,0 +1,34 @@
+/**
+ * PAO_WRITE_INTERVAL_MS spaces pao's writes to GitHub (GitHub asks integrations for a second between
+ * content-creating requests). Here it is 2,500 ms — well above the second Probot's throttling gives on its own —
+ * and every write pao makes through a whole order, bursts of status commits included, arrives at least that far
+ * from the one before: the setting governs all of pao's writes, not some.
+ */
+import { describe, expect, it } from "vitest";
+import { openPullRequest } from "../sim/index.js";
+import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
+import { fulfilmentKit } from "./fulfilment-kit.js";
+
+const INTERVAL_MS = 2500;
+// The simulator notes a call when it arrives, so one write held up on its way (a busy machine) shortens the gap
+// after it; half a second of that is allowed, and still far above Probot's own second.
+const TRANSIT_MS = 500;
+const world = useRequestWorld({ PAO_WRITE_INTERVAL_MS: String(INTERVAL_MS) });
+const { recordOn } = requestKit(world);
+const { runOf, recordWhen, step, finish } = fulfilmentKit(world, recordOn);
+
+describe("pacing of writes", { timeout: 240_000 }, () => {
+  it("keeps every write of an order at least PAO_WRITE_INTERVAL_MS from the one before", async () => {
+    const path = "requests/product-team/paced.yaml";
+    const pull = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "paced", title: "Order", files: { [path]: CACHE("paced") } });
+    const id = idOf(path, pull.number);
+    finish(await runOf(`${id}/step-001/1`), "success", { endpoint: "paced.cache.example.test:6379" });
+    await recordWhen(id, "completed", (r) => r.status === "completed" && step(r, "step-001").status === "completed");
+
+    const writes = world().sim.calls.filter((c) => c.caller === "installation" && c.method !== "GET").map((c) => c.at);
+    // Intent, dispatch, run recorded, completion, merge, check and comment updates: a real burst, not two writes.
+    expect(writes.length).toBeGreaterThanOrEqual(8);
+    const gaps = writes.slice(1).map((at, i) => at - writes[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_MS - TRANSIT_MS);
+  });
+});
