@@ -110,6 +110,8 @@ export interface SimRun {
   inputs: Record<string, string>;
   run_attempt: number;
   actor: string;
+  /** Who started the latest attempt: the actor, or whoever re-ran the run. */
+  triggering_actor?: string;
   created_at: string;
   updated_at: string;
   run_started_at: string;

@@ -22,7 +22,7 @@ import { Simulator } from "../simulator.js";
 import type { SimRepo } from "../state.js";
 import type { Json } from "../types.js";
 import { crc32, zipStored } from "../zip.js";
-import { actionsGroup, completeRun, matchesCreated, requestCheckRunAction, startRun } from "./actions.js";
+import { actionsGroup, completeRun, matchesCreated, requestCheckRunAction, rerunRun, startRun } from "./actions.js";
 
 const WORKFLOW = `name: pao terraform
 run-name: pao \${{ inputs.pao_step }}
@@ -326,6 +326,30 @@ describe("workflow runs", () => {
     expect(received.at(-1)!.payload).toMatchObject({ action: "completed", workflow_run: { id: runId, conclusion: "cancelled" } });
     await expect(octokit.rest.actions.cancelWorkflowRun({ owner, repo: name, run_id: runId })).rejects.toMatchObject({ status: 409 });
     await expect(octokit.rest.actions.getWorkflowRun({ owner, repo: name, run_id: 999_999 })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("re-runs a completed run: 201, the same id, inputs and title with run_attempt 2, queued again, workflow_run requested; 403 while it runs", async () => {
+    const runId = await dispatchRun("r/step-001/1");
+    startRun(sim, repo, runId);
+    await expect(octokit.rest.actions.reRunWorkflow({ owner, repo: name, run_id: runId })).rejects.toMatchObject({ status: 403 });
+    completeRun(sim, repo, runId, { conclusion: "failure" });
+    const { data: before } = await octokit.rest.actions.getWorkflowRun({ owner, repo: name, run_id: runId });
+    const inputs = { ...repo.runs.get(runId)!.inputs };
+    const answer = await octokit.rest.actions.reRunWorkflow({ owner, repo: name, run_id: runId });
+    expect(answer.status).toBe(201);
+    const { data: after } = await octokit.rest.actions.getWorkflowRun({ owner, repo: name, run_id: runId });
+    expect(after).toMatchObject({ id: runId, display_title: before.display_title, run_attempt: 2, status: "queued", conclusion: null, created_at: before.created_at });
+    expect(after.previous_attempt_url).toMatch(new RegExp(`/actions/runs/${runId}/attempts/1$`));
+    expect(repo.runs.get(runId)!.inputs).toEqual(inputs);
+    await settle();
+    expect(received.at(-1)!.payload).toMatchObject({ action: "requested", workflow_run: { id: runId, run_attempt: 2, status: "queued" } });
+    // A person's re-run names them as the triggering actor; the run's actor stays who dispatched it.
+    completeRun(sim, repo, runId, { conclusion: "success" });
+    const third = rerunRun(sim, repo, runId, { actor: "ops-person" });
+    expect(third.run_attempt).toBe(3);
+    const { data: rerunByPerson } = await octokit.rest.actions.getWorkflowRun({ owner, repo: name, run_id: runId });
+    expect(rerunByPerson.triggering_actor?.login).toBe("ops-person");
+    expect(rerunByPerson.actor?.login).toBe(before.actor?.login);
   });
 
   it("lists runs by workflow and repository with GitHub's filters, newest first, paginated", async () => {

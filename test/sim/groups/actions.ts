@@ -364,7 +364,7 @@ export function workflowRunJson(sim: Simulator, repo: SimRepo, run: SimRun): Jso
     run_attempt: run.run_attempt,
     referenced_workflows: [],
     run_started_at: run.run_started_at,
-    triggering_actor: userPayload(sim, run.actor),
+    triggering_actor: userPayload(sim, run.triggering_actor ?? run.actor),
     jobs_url: `${runUrl}/jobs`,
     logs_url: `${runUrl}/logs`,
     check_suite_url: `${api}/check-suites/${suite}`,
@@ -623,6 +623,27 @@ export function startRun(sim: Simulator, repo: SimRepo, runId: number): SimRun {
   run.run_started_at = now;
   run.updated_at = now;
   emitWorkflowRun(sim, repo, run, "in_progress");
+  return run;
+}
+
+/**
+ * Someone re-runs a completed run ("Re-run all jobs"): GitHub keeps the run's id, inputs and display title, counts
+ * `run_attempt` up, queues it again from a fresh start, and sends workflow_run requested. Earlier attempts' artifacts
+ * stay with the run.
+ */
+export function rerunRun(sim: Simulator, repo: SimRepo, runId: number, options: { actor?: string } = {}): SimRun {
+  const run = runOf(repo, runId);
+  if (run.status !== "completed") throw new SimHttpError(403, "This workflow run is not completed and cannot be re-run.");
+  const actor = options.actor ?? run.actor;
+  sim.user(actor);
+  const now = sim.now();
+  run.run_attempt += 1;
+  run.status = "queued";
+  run.conclusion = null;
+  run.triggering_actor = actor;
+  run.run_started_at = now;
+  run.updated_at = now;
+  emitWorkflowRun(sim, repo, run, "requested");
   return run;
 }
 
@@ -998,6 +1019,13 @@ export const actionsGroup: Record<string, Handler> = {
     run.updated_at = sim.now();
     emitWorkflowRun(sim, repo, run, "completed");
     return { status: 202, body: {} };
+  },
+
+  "actions/re-run-workflow": (req, sim) => {
+    const repo = repoOf(sim, req, "write");
+    const run = workflowRunFor(repo, req);
+    rerunRun(sim, repo, run.id, { actor: req.caller.kind === "user" ? req.caller.login : `${sim.app.slug}[bot]` });
+    return { status: 201, body: {} };
   },
 
   "actions/list-workflow-run-artifacts": (req, sim) => {
