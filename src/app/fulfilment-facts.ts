@@ -8,7 +8,7 @@ import type { CatalogItemDefinition } from "../catalog/model.js";
 import { assessRequestFiles, type RequestAssessment } from "../fulfillment/assess.js";
 import type { FulfilmentFacts } from "../fulfillment/engine.js";
 import { freezePlan, type FrozenPlan } from "../fulfillment/frozen-plan.js";
-import { attemptKey, runMatches, type RunObservation } from "../fulfillment/run-facts.js";
+import { attemptKey, runMatches, type RunFacts, type RunObservation } from "../fulfillment/run-facts.js";
 import type { EngineSettings } from "../fulfillment/settings.js";
 import type { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway } from "../github/gateway.js";
@@ -90,9 +90,16 @@ async function observeRuns(deps: FactsDeps, record: StatusRecord, defaultBranch:
   const out = new Map<string, RunObservation>();
   for (const step of record.fulfillment.steps) {
     const attempt = step.attempts[step.attempts.length - 1];
-    if (!attempt || (attempt.status !== "dispatched" && attempt.status !== "running") || !step.workflow) continue;
+    if (!attempt || !step.workflow) continue;
     const key = attemptKey(record.request_id, step.step_id, attempt.attempt_number);
     const identity = { key, workflow: step.workflow, defaultBranch, repository };
+    if (waitsForRetry(step) && attempt.run_id) {
+      // Its run may have been re-run by hand meanwhile (the engine then takes it back as this attempt).
+      const run = await deps.gateway.workflowRun(attempt.run_id);
+      if (run && runMatches(run, identity) && run.runAttempt > (attempt.run_attempt ?? 1)) out.set(key, await observe(deps, run, step));
+      continue;
+    }
+    if (attempt.status !== "dispatched" && attempt.status !== "running") continue;
     const answer = deps.answers.get(key);
     if (answer && "refused" in answer) {
       out.set(key, { found: false, refused: answer.refused });
@@ -111,11 +118,20 @@ async function observeRuns(deps: FactsDeps, record: StatusRecord, defaultBranch:
       out.set(key, { found: false });
       continue;
     }
-    const settled = run.status === "completed" && run.conclusion === "success";
-    out.set(key, settled ? { found: true, run, outputs: await outputsOf(deps, run.id, step.verification != null) } : { found: true, run });
+    out.set(key, await observe(deps, run, step));
   }
   return out;
 }
+
+/** A run found for an attempt, with the outputs it published when it succeeded. */
+async function observe(deps: FactsDeps, run: RunFacts, step: { verification?: unknown }): Promise<RunObservation> {
+  const settled = run.status === "completed" && run.conclusion === "success";
+  return settled ? { found: true, run, outputs: await outputsOf(deps, run.id, step.verification != null) } : { found: true, run };
+}
+
+/** A step whose last attempt failed and whose next one is due later. */
+const waitsForRetry = (step: StatusRecord["fulfillment"]["steps"][number]): boolean =>
+  step.status === "pending" && step.next_attempt_at != null && step.attempts.at(-1)?.status === "failed";
 
 async function outputsOf(deps: FactsDeps, runId: number, needed: boolean) {
   const artifact = await deps.gateway.runArtifact(runId, OUTPUTS_ARTIFACT, MAX_ARTIFACT_BYTES);

@@ -99,11 +99,14 @@ export function advance(record: StatusRecord, facts: FulfilmentFacts, now: strin
 }
 
 /** Settles a step's live attempt from its run (or the absence of one), and schedules a retry when it failed. */
-function settleStep(record: StatusRecord, step: StepRecord, facts: FulfilmentFacts, now: string, effects: Effect[]): StepRecord {
-  const attempt = latest(step);
-  if (!attempt || !LIVE_ATTEMPT.has(attempt.status)) return step;
-  const key = attemptKey(record.request_id, step.step_id, attempt.attempt_number);
+function settleStep(record: StatusRecord, current: StepRecord, facts: FulfilmentFacts, now: string, effects: Effect[]): StepRecord {
+  const last = latest(current);
+  if (!last) return current;
+  const key = attemptKey(record.request_id, current.step_id, last.attempt_number);
   const observation = facts.runs.get(key);
+  const revived = reviveRerun(current, last, observation);
+  if (!revived && !LIVE_ATTEMPT.has(last.status)) return current;
+  const { step, attempt } = revived ?? { step: current, attempt: last };
   const requestedAt = attempt.requested_at ?? attempt.started_at ?? now;
   const queueDeadline = addMs(requestedAt, durationMs(step.queue_timeout ?? DEFAULT_QUEUE_TIMEOUT));
 
@@ -153,6 +156,21 @@ function settleStep(record: StatusRecord, step: StepRecord, facts: FulfilmentFac
   }
   effects.push({ type: "wake", key: `${key}/timeout`, at: deadline });
   return replaceLatest({ ...step, status: "running" }, { ...seen, status: "running", started_at: startedAt });
+}
+
+/**
+ * Someone re-ran a failed attempt's run by hand while its retry waited (GitHub keeps the run id and counts its
+ * run_attempt up): that run is the attempt again — live, its error and end cleared, the retry called off — so the
+ * step is not run twice at once. Once the next attempt is dispatched, a re-run of an older one is not followed.
+ */
+function reviveRerun(step: StepRecord, attempt: Attempt, observation: RunObservation | undefined): { step: StepRecord; attempt: Attempt } | null {
+  if (step.status !== "pending" || attempt.status !== "failed" || !observation?.found) return null;
+  const run = observation.run;
+  if (run.id !== attempt.run_id || run.runAttempt <= (attempt.run_attempt ?? 1)) return null;
+  return {
+    step: { ...step, next_attempt_at: null },
+    attempt: { ...attempt, status: "dispatched", error: null, started_at: null, completed_at: null },
+  };
 }
 
 /** The attempt failed: retried after a backoff while attempts are left, else the step has failed. */

@@ -288,6 +288,26 @@ describe("when attempts fail", () => {
     const next = advance(inFlight(), facts(frozenPlan(), { [k]: rerun }), at(60));
     expect(stepOf(next.record, "step-001").attempts).toEqual([expect.objectContaining({ attempt_number: 1, run_attempt: 2, status: "completed" })]);
   });
+
+  it("takes back a failed attempt whose run someone re-ran during its backoff: the same attempt, no other dispatch", () => {
+    const frozen = frozenPlan();
+    const k = key("step-001");
+    const failed = advance(inFlight(frozen), facts(frozen, { [k]: run(k, "completed", "failure") }), at(60));
+    expect(stepOf(failed.record, "step-001").status).toBe("pending");
+    // The same run, seen again at its first run attempt, changes nothing: the retry stays due.
+    const same = advance(failed.record, facts(frozen, { [k]: run(k, "completed", "failure") }), at(61));
+    expect(stepOf(same.record, "step-001")).toEqual(stepOf(failed.record, "step-001"));
+    // Re-run by hand: queued again as run attempt 2. The attempt lives again; its retry is off.
+    const rerun = advance(failed.record, facts(frozen, { [k]: run(k, "queued", null, { runAttempt: 2, startedAt: null }) }), at(62));
+    expect(stepOf(rerun.record, "step-001")).toMatchObject({ status: "dispatched", next_attempt_at: null });
+    expect(stepOf(rerun.record, "step-001").attempts).toEqual([expect.objectContaining({ attempt_number: 1, run_attempt: 2, status: "dispatched", error: null, completed_at: null })]);
+    // Long after the backoff would have ended, nothing is dispatched: the re-run is that attempt.
+    const later = advance(rerun.record, facts(frozen, { [k]: run(k, "in_progress", null, { runAttempt: 2, startedAt: at(70) }) }), at(400));
+    expect(dispatched(later.effects)).toEqual([]);
+    expect(stepOf(later.record, "step-001").attempts[0]).toMatchObject({ status: "running", started_at: at(70) });
+    const done = advance(later.record, facts(frozen, { [k]: run(k, "completed", "success", { runAttempt: 2, startedAt: at(70), updatedAt: at(420) }) }), at(421));
+    expect(stepOf(done.record, "step-001")).toMatchObject({ status: "completed", attempts: [{ attempt_number: 1, run_attempt: 2, status: "completed" }] });
+  });
 });
 
 describe("the merge decision", () => {
