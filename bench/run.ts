@@ -15,10 +15,11 @@ import { availableParallelism, cpus, platform, release } from "node:os";
 import { performance } from "node:perf_hooks";
 import { apiBenchmark } from "./api.js";
 import { catalogLoadBenchmark } from "./catalog-load.js";
+import { lifecycleBenchmark } from "./lifecycle.js";
 import { formatTable, type Benchmark, type BenchmarkReport } from "./report.js";
 import { yamlLoadBenchmark } from "./yaml-load.js";
 
-const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark, yamlLoadBenchmark, apiBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [catalogLoadBenchmark, yamlLoadBenchmark, apiBenchmark, lifecycleBenchmark];
 
 interface Args {
   names: string[];

@@ -53,6 +53,8 @@ export class Simulator {
   readonly installations = new Map<number, SimInstallation>();
   readonly tokens = new Map<string, Caller>();
   readonly calls: CallRecord[] = [];
+  /** Told of every call as it is answered, with its parsed JSON body (benchmarks time dispatches by their inputs). */
+  onCall?: (call: CallRecord, body: unknown) => void;
   readonly violations: string[] = [];
   readonly webhooks = new WebhookDeliverer();
   readonly app: { id: number; slug: string; privateKeyPem: string; publicKey: KeyObject; webhookSecret: string };
@@ -198,8 +200,13 @@ export class Simulator {
     const path = url.pathname.replace(/^\/api\/v3/, "") || "/";
     const raw = await readBody(req);
     const method = req.method ?? "GET";
-    const record = (status: number, operationId: string | null, cls: CallClass, caller: Caller["kind"]) =>
-      this.calls.push({ method, path, operationId, status, class: cls, caller, at: Date.now() });
+    const receivedAt = Date.now();
+    let body: unknown;
+    const record = (status: number, operationId: string | null, cls: CallClass, caller: Caller["kind"]) => {
+      const call: CallRecord = { method, path, operationId, status, class: cls, caller, receivedAt, at: Date.now() };
+      this.calls.push(call);
+      this.onCall?.(call, body);
+    };
 
     const match = this.description.match(method, path);
     if (!match) {
@@ -209,7 +216,6 @@ export class Simulator {
     }
     const operation = match.operation;
     const cls: CallClass = CONTENT_CREATING.has(operation.operationId) ? "content-creating" : method === "GET" ? "read" : "write";
-    let body: unknown;
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
     } catch {

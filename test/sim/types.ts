@@ -57,6 +57,9 @@ export interface CallRecord {
   status: number;
   class: CallClass;
   caller: Caller["kind"];
+  /** When the call arrived (epoch ms). */
+  receivedAt: number;
+  /** When it was answered (epoch ms). */
   at: number;
 }
 

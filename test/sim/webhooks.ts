@@ -13,6 +13,8 @@ export interface Delivery {
   payload: Json;
   status: number | null;
   error?: string;
+  /** When it was last sent (epoch ms). */
+  sentAt?: number;
   /** How long the app took to answer, in milliseconds. */
   ms?: number;
   /** GitHub failed to deliver it (DeliveryOptions.drop): the app never saw it. */
@@ -92,6 +94,7 @@ export class WebhookDeliverer {
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     const body = JSON.stringify(delivery.payload);
     const started = Date.now();
+    delivery.sentAt ??= started;
     try {
       const response = await fetch(target.url, {
         method: "POST",
