@@ -58,7 +58,7 @@ export class Simulator {
   readonly violations: string[] = [];
   readonly webhooks = new WebhookDeliverer();
   readonly app: { id: number; slug: string; privateKeyPem: string; publicKey: KeyObject; webhookSecret: string };
-  private faults: Array<Fault & { used: number }> = [];
+  private faults: Array<Fault & { used: number; seen: number }> = [];
   private readonly refListeners: RefListener[] = [];
   private readonly blobs = new Map<string, { contentType: string; data: Buffer }>();
   private server: Server | undefined;
@@ -148,7 +148,7 @@ export class Simulator {
   }
 
   fault(fault: Fault): void {
-    this.faults.push({ ...fault, used: 0 });
+    this.faults.push({ ...fault, used: 0, seen: 0 });
   }
 
   clearFaults(): void {
@@ -305,13 +305,15 @@ export class Simulator {
   }
 
   private takeFault(operation: Operation, method: string): Fault | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        (f.match === "*" || f.match === operation.operationId || f.match === `${method} ${operation.template}`) &&
-        (f.times === undefined || f.used < f.times),
-    );
-    if (fault) fault.used++;
-    return fault;
+    for (const f of this.faults) {
+      if (f.match !== "*" && f.match !== operation.operationId && f.match !== `${method} ${operation.template}`) continue;
+      if (f.times !== undefined && f.used >= f.times) continue;
+      f.seen++;
+      if (f.every !== undefined && f.seen % f.every !== 0) continue;
+      f.used++;
+      return f;
+    }
+    return undefined;
   }
 }
 

@@ -78,6 +78,11 @@ export interface Fault {
   /** How many calls it applies to (default: all from now on). */
   times?: number;
   /**
+   * Applies to every Nth matching call only (the Nth, 2Nth, ...), letting the others through: a steady trickle of
+   * faults over a long run. `times` then counts the calls it applied to.
+   */
+  every?: number;
+  /**
    * Do the call's work first and then answer with the fault: the answer is lost, not the work (a 502 from a proxy
    * after GitHub acted, a client time-out). What makes a write ambiguous for its caller.
    */

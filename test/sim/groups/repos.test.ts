@@ -560,6 +560,18 @@ describe("faults", () => {
     expect((await octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...at(r), branch: "main" })).status).toBe(200);
   });
 
+  it("answers a fault on every Nth matching call only, letting the others through, up to `times`", async () => {
+    const r = repo();
+    const octokit = installation(r);
+    sim.fault({ match: "git/get-ref", status: 502, every: 3, times: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      statuses.push(await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...at(r), ref: "heads/main" }).then((a) => a.status, (e: { status: number }) => e.status));
+    }
+    expect(statuses).toEqual([200, 200, 502, 200, 200, 502, 200, 200, 200]);
+    sim.clearFaults();
+  });
+
   it("answers a secondary rate limit with retry-after, and adds latency", async () => {
     const r = repo();
     const octokit = installation(r);
