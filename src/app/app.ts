@@ -5,6 +5,7 @@
  * replica, a dispatch went out) gets one. Timers and the periodic reconciliation schedule passes the same way.
  */
 import type { Probot } from "probot";
+import type { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubSource } from "../repo/github-source.js";
 import { EVENT_ROUTES, type Work } from "./events.js";
 import { runPullRequestPass, type PassDeps } from "./pass.js";
@@ -27,6 +28,16 @@ export interface PaoApp {
 }
 
 const ENDED = new Set(["completed", "failed", "cancelled", "aborted"]);
+/** How long after its completion pao still sees to the merge of a request's pull request (then a person does). */
+const MERGE_WATCH_MS = 24 * 3600_000;
+
+/**
+ * A completed request whose merge pao has not recorded: the pass that was to merge it failed or was cut short (a
+ * crash, GitHub failing), so the reconciler goes on bringing its pull request up for a day.
+ */
+function awaitsMerge(record: StatusRecord, mergeEnabled: boolean, now: number): boolean {
+  return mergeEnabled && record.status === "completed" && !record.merge && now - Date.parse(record.updated_at) < MERGE_WATCH_MS;
+}
 
 export function createPaoApp(deps: AppDeps): PaoApp {
   const ours = (full: string | undefined) => full?.toLowerCase() === `${deps.owner}/${deps.repo}`.toLowerCase();
@@ -50,8 +61,11 @@ export function createPaoApp(deps: AppDeps): PaoApp {
     schedule,
     reconcile() {
       const open = new Set<number>();
-      for (const record of deps.source.current().records.values()) {
-        if (!ENDED.has(record.status) && typeof record.pull_request === "number") open.add(record.pull_request);
+      const snapshot = deps.source.current();
+      const now = deps.now().getTime();
+      for (const record of snapshot.records.values()) {
+        if (typeof record.pull_request !== "number") continue;
+        if (!ENDED.has(record.status) || awaitsMerge(record, snapshot.catalog.config.merge.enabled, now)) open.add(record.pull_request);
       }
       for (const number of open) schedule(number);
     },

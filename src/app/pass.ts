@@ -151,6 +151,7 @@ async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<
   const at = deps.now().toISOString();
   let merge: NonNullable<StatusRecord["merge"]>;
   if (decision.type === "refuse") merge = { outcome: "refused", sha: decision.sha, message: decision.message, at };
+  else if (decision.type === "record-merged") merge = { outcome: "merged", sha: decision.sha, message: null, at };
   else {
     const { merge: result } = await performEffects(effectDeps(deps, pr.number), [decision.effect]);
     const outcome = result!.outcome;

@@ -7,12 +7,22 @@ import type { Effect } from "./effects.js";
 import type { EngineSettings } from "./settings.js";
 import type { StatusRecord } from "./status-record.js";
 
-export type MergeDecision = { type: "merge"; effect: Extract<Effect, { type: "merge" }> } | { type: "refuse"; sha: string; message: string } | { type: "none" };
+export type MergeDecision =
+  | { type: "merge"; effect: Extract<Effect, { type: "merge" }> }
+  | { type: "refuse"; sha: string; message: string }
+  /** Merged already, and not recorded (pao stopped between its merge and the record): only the record is written. */
+  | { type: "record-merged"; sha: string }
+  | { type: "none" };
 
-export function decideMerge(records: readonly StatusRecord[], pr: { number: number; state: "open" | "closed"; headSha: string }, settings: EngineSettings): MergeDecision {
-  if (!settings.merge.enabled || pr.state !== "open" || records.length === 0) return { type: "none" };
-  if (!records.every((r) => r.status === "completed")) return { type: "none" };
+export function decideMerge(
+  records: readonly StatusRecord[],
+  pr: { number: number; state: "open" | "closed"; merged?: boolean; headSha: string },
+  settings: EngineSettings,
+): MergeDecision {
+  if (!settings.merge.enabled || records.length === 0 || !records.every((r) => r.status === "completed")) return { type: "none" };
   if (records.some((r) => r.merge?.sha === pr.headSha)) return { type: "none" };
+  if (pr.merged) return records.every((r) => r.merge === null || r.merge === undefined) ? { type: "record-merged", sha: pr.headSha } : { type: "none" };
+  if (pr.state !== "open") return { type: "none" };
   const fulfilledFor = [...new Set(records.map((r) => r.head_sha ?? pr.headSha))];
   if (fulfilledFor.length !== 1 || fulfilledFor[0] !== pr.headSha) {
     return {

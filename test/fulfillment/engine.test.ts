@@ -327,6 +327,13 @@ describe("the merge decision", () => {
     expect(decideMerge([completed()], open, { ...settings, merge: { enabled: false, method: "merge" } })).toEqual({ type: "none" });
     expect(decideMerge([completed()], { ...open, state: "closed" }, settings)).toEqual({ type: "none" });
   });
+
+  it("records a merge that happened but was never recorded (pao stopped in between), and only then", () => {
+    const mergedPr = { ...open, state: "closed" as const, merged: true };
+    expect(decideMerge([completed()], mergedPr, settings)).toEqual({ type: "record-merged", sha: HEAD });
+    expect(decideMerge([completed(HEAD, { outcome: "merged", sha: HEAD, message: null, at: T0 })], mergedPr, settings)).toEqual({ type: "none" });
+    expect(decideMerge([completed(), { ...completed(), status: "in_progress" }], mergedPr, settings)).toEqual({ type: "none" });
+  });
 });
 
 describe("backoff", () => {
