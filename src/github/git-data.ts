@@ -115,6 +115,11 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
         }
       } catch (error) {
         if (statusOf(error) === 422) return "conflict";
+        // No clear answer (a 5xx, a 409, a time-out): GitHub may have moved the ref all the same. The ref says which —
+        // ours, or not moved (nothing happened: redo on fresh state) — so a commit that landed is never taken for lost.
+        const head = await orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null).catch(() => undefined);
+        if (head === commit.sha) return commit.sha;
+        if (head !== undefined && head === parent) return "conflict";
         throw error;
       }
       return commit.sha;

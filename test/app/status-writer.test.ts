@@ -105,6 +105,28 @@ describe("the status writer", () => {
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
   });
 
+  it("takes a swap GitHub made but whose answer was lost (502 after the work) as done: one commit, the effects kept", async () => {
+    const { repo, gateway } = world();
+    const id = "req-ffffffffffff";
+    await new StatusWriter(gateway, "pao-status").write(record(id));
+    current().fault({ match: "git/update-ref", status: 502, afterWork: true, times: 1 });
+    const before = creates();
+    const result = await new StatusWriter(gateway, "pao-status").update(id, (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [{ type: "wake", key: "k", at: "2025-01-01T00:00:00Z" }] }));
+    expect(result.effects).toEqual([{ type: "wake", key: "k", at: "2025-01-01T00:00:00Z" }]);
+    expect(creates() - before).toBe(1);
+    expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed" });
+  });
+
+  it("redoes a swap whose answer was lost when the branch shows it was not made (502 before the work)", async () => {
+    const { repo, gateway } = world();
+    const id = "req-999999999999";
+    await new StatusWriter(gateway, "pao-status").write(record(id));
+    current().fault({ match: "git/update-ref", status: 502, times: 1 });
+    const result = await new StatusWriter(gateway, "pao-status").update(id, (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [] }));
+    expect(result.record).toMatchObject({ status: "failed" });
+    expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed" });
+  });
+
   it("leaves a record that does not parse alone, and says so, while the other records of the batch go out", async () => {
     const { repo, gateway } = world();
     commitFiles(current(), repo, "pao-status", { [recordPath("req-ffffffffffff")]: "status: [unclosed\n" }, { message: "hand edit" });
