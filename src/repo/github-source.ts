@@ -44,6 +44,7 @@ export async function createGitHubSource(gateway: SourcePort, options: { onSnaps
   const past = new Map<string, Promise<Catalog>>();
   const repository = await gateway.repository();
   let lastCommit: { sha: string; date: Date } | undefined;
+  let parsedRecords = new Map<string, ReturnType<typeof parseStatusRecords>>();
   let snapshot = await read();
   options.onSnapshot?.(snapshot);
 
@@ -58,8 +59,7 @@ export async function createGitHubSource(gateway: SourcePort, options: { onSnaps
     const statusBranch = catalog.config.status_branch;
     const statusCommit = await gateway.branchCommit(statusBranch);
     const statusEntries = statusCommit ? (await gateway.tree(statusCommit, ["status"])).filter((e) => e.type === "blob" && e.path.startsWith("status/")) : [];
-    const statusFiles = await Promise.all(statusEntries.map(async (e) => ({ path: e.path, text: await gateway.blob(e.sha) })));
-    const records = parseStatusRecords(statusFiles);
+    const records = await readRecords(statusEntries);
 
     gateway.retainBlobs(new Set([...files.map((f) => f.sha), ...statusEntries.map((e) => e.sha)]));
     if (defaultCommit && lastCommit?.sha !== defaultCommit) lastCommit = { sha: defaultCommit, date: await gateway.commitDate(defaultCommit) };
@@ -77,6 +77,28 @@ export async function createGitHubSource(gateway: SourcePort, options: { onSnaps
       mode: "github",
       catalogCommit: defaultCommit,
     };
+  }
+
+  /**
+   * The records of the status branch's files, each parsed once per version: a busy branch changes a few records per
+   * commit, and parsing all of them at every push made each refresh cost as much as the whole branch.
+   */
+  async function readRecords(entries: readonly TreeEntry[]): Promise<ReturnType<typeof parseStatusRecords>> {
+    const next = new Map<string, ReturnType<typeof parseStatusRecords>>();
+    await Promise.all(
+      entries.map(async (e) => {
+        const key = `${e.path}@${e.sha}`;
+        next.set(key, parsedRecords.get(key) ?? parseStatusRecords([{ path: e.path, text: await gateway.blob(e.sha) }]));
+      }),
+    );
+    parsedRecords = next;
+    const out: ReturnType<typeof parseStatusRecords> = { records: new Map(), diagnostics: [] };
+    for (const e of entries) {
+      const one = next.get(`${e.path}@${e.sha}`)!;
+      for (const [id, record] of one.records) out.records.set(id, record);
+      out.diagnostics.push(...one.diagnostics);
+    }
+    return out;
   }
 
   async function filesAt(commit: string) {
