@@ -3,13 +3,12 @@
  * commit won, so every effect it performs is backed by a recorded intent; each is idempotent by its key.
  */
 import type { Effect } from "../fulfillment/effects.js";
-import { runMatches } from "../fulfillment/run-facts.js";
 import type { GitHubGateway, MergeOutcome } from "../github/gateway.js";
 import { statusOf } from "../github/client.js";
 import type { DispatchAnswers } from "./dispatch-answers.js";
 import type { Timers } from "./timers.js";
 
-export type EffectsPort = Pick<GitHubGateway, "owner" | "repo" | "dispatchWorkflow" | "dispatchedRuns" | "cancelRun" | "mergePullRequest">;
+export type EffectsPort = Pick<GitHubGateway, "dispatchWorkflow" | "cancelRun" | "mergePullRequest">;
 
 export interface EffectDeps {
   gateway: EffectsPort;
@@ -53,20 +52,15 @@ export async function performEffects(deps: EffectDeps, effects: readonly Effect[
 }
 
 /**
- * Dispatches an attempt unless its run already exists (found by its display title), and notes GitHub's answer for
- * the next pass. A 5xx, 429 or a time-out is ambiguous — a run may have started — so it is never dispatched again:
- * the next pass looks for the run, and the attempt fails as `dispatch_lost` if none appears in the grace period.
+ * Dispatches an attempt and notes GitHub's answer for the next pass. It is sent at once, without looking for a run
+ * first: the attempt's intent was just committed by this writer alone (compare-and-swap), and an attempt whose
+ * intent is on record is never dispatched again, so no run can be there yet. A 5xx, 429 or a time-out is ambiguous
+ * — a run may have started — so the next pass looks for the run by its title, and the attempt fails as
+ * `dispatch_lost` if none appears in the grace period.
  */
 async function dispatch(deps: EffectDeps, effect: Extract<Effect, { type: "dispatch" }>): Promise<void> {
   const { gateway } = deps;
-  const identity = { key: effect.key, workflow: effect.workflow, defaultBranch: effect.ref, repository: `${gateway.owner}/${gateway.repo}` };
   try {
-    const since = new Date(deps.now().getTime() - 120_000).toISOString();
-    const existing = (await gateway.dispatchedRuns(effect.workflow, effect.ref, since)).find((r) => runMatches(r, identity));
-    if (existing) {
-      deps.answers.set(effect.key, { runId: existing.id });
-      return;
-    }
     const answer = await gateway.dispatchWorkflow(effect.workflow, effect.ref, effect.inputs);
     if (answer.runId !== null) deps.answers.set(effect.key, { runId: answer.runId });
   } catch (error) {

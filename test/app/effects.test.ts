@@ -2,28 +2,24 @@
  * The effect interpreter's reading of GitHub's answer to a dispatch: only a clear refusal (the workflow is missing or
  * refuses the inputs) is an answer the next pass records as such; a 5xx, a 429, a 403 that may be a rate limit or no
  * answer at all is ambiguous — a run may have started — so nothing is recorded and the run is looked up by title.
- * And a run already there under the attempt's title is taken, never dispatched again.
+ * The dispatch goes out without a look-up first: only the writer whose commit of the intent won performs it.
  */
 import { describe, expect, it } from "vitest";
 import { DispatchAnswers } from "../../src/app/dispatch-answers.js";
 import { performEffects, type EffectsPort } from "../../src/app/effects.js";
 import { Timers } from "../../src/app/timers.js";
 import type { Effect } from "../../src/fulfillment/effects.js";
-import type { RunInfo } from "../../src/github/gateway.js";
 
 const KEY = "req-0123456789ab/step-001/1";
 const DISPATCH: Effect = { type: "dispatch", key: KEY, workflow: "pao-http.yml", ref: "main", inputs: { pao_step: KEY, pao_payload: "{}" } };
 
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { status, response: { data: { message } } });
 
-function interpret(dispatch: () => Promise<{ runId: number | null }>, existing: RunInfo[] = []) {
+function interpret(dispatch: () => Promise<{ runId: number | null }>) {
   const answers = new DispatchAnswers();
   const warnings: object[] = [];
   const calls: string[] = [];
   const gateway = {
-    owner: "acme",
-    repo: "catalog",
-    dispatchedRuns: async () => (calls.push("look-up"), existing),
     dispatchWorkflow: async () => (calls.push("dispatch"), dispatch()),
     cancelRun: async () => undefined,
     mergePullRequest: async () => ({ merged: true, sha: "m" }),
@@ -57,25 +53,9 @@ describe("performing a dispatch", () => {
     }
   });
 
-  it("takes a run already there under the attempt's title instead of dispatching again", async () => {
-    const run = {
-      id: 77,
-      url: "https://github.test/acme/catalog/actions/runs/77",
-      workflowPath: ".github/workflows/pao-http.yml",
-      event: "workflow_dispatch",
-      headBranch: "main",
-      repository: "acme/catalog",
-      displayTitle: `pao ${KEY}`,
-      status: "queued",
-      conclusion: null,
-      runAttempt: 1,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      updatedAt: new Date().toISOString(),
-    } as RunInfo;
-    const world = interpret(async () => ({ runId: 1 }), [run]);
+  it("sends the dispatch straight away: the committed intent is the guard, not a look-up of runs", async () => {
+    const world = interpret(async () => ({ runId: 5 }));
     await world.run();
-    expect(world.calls).toEqual(["look-up"]);
-    expect(world.answers.get(KEY)).toEqual({ runId: 77 });
+    expect(world.calls).toEqual(["dispatch"]);
   });
 });
