@@ -6,12 +6,14 @@
  */
 import type { Probot } from "probot";
 import type { StatusRecord } from "../fulfillment/status-record.js";
+import type { GitHubGateway } from "../github/gateway.js";
 import type { GitHubSource } from "../repo/github-source.js";
 import { EVENT_ROUTES, type Work } from "./events.js";
 import { runPullRequestPass, type PassDeps } from "./pass.js";
 import { WorkQueue } from "./work-queue.js";
 
-export interface AppDeps extends Omit<PassDeps, "source" | "schedule" | "remember"> {
+export interface AppDeps extends Omit<PassDeps, "source" | "schedule" | "remember" | "gateway"> {
+  gateway: PassDeps["gateway"] & Pick<GitHubGateway, "openPullRequests">;
   owner: string;
   repo: string;
   source: GitHubSource;
@@ -45,6 +47,8 @@ export function createPaoApp(deps: AppDeps): PaoApp {
   const pullRequests = new Map<string, number>();
   const pullRequestOf = (id: string) => pullRequests.get(id) ?? deps.source.current().records.get(id)?.pull_request ?? undefined;
 
+  // When each open pull request had changed, as pao last listed them (the reconciler's sweep).
+  let looked = new Map<number, string>();
   const schedule = (number: number): void =>
     deps.queue.coalesce(`pull/${number}`, async () => {
       const { again } = await runPullRequestPass(passDeps, number);
@@ -68,6 +72,17 @@ export function createPaoApp(deps: AppDeps): PaoApp {
         if (!ENDED.has(record.status) || awaitsMerge(record, snapshot.catalog.config.merge.enabled, now)) open.add(record.pull_request);
       }
       for (const number of open) schedule(number);
+      // GitHub does not deliver again a webhook that failed (pao down, a network fault): a pull request opened or
+      // pushed to meanwhile has no record to be found by. Open pull requests that changed since pao last looked at
+      // them get a pass; at start that is each of them once.
+      void deps.queue.enqueue("reconcile/pulls", async () => {
+        const now = new Map<number, string>();
+        for (const pull of await deps.gateway.openPullRequests(snapshot.repository.branch)) {
+          now.set(pull.number, pull.updatedAt);
+          if (looked.get(pull.number) !== pull.updatedAt && !open.has(pull.number)) schedule(pull.number);
+        }
+        looked = now;
+      });
     },
     app: (app: Probot) => {
       for (const route of EVENT_ROUTES) {

@@ -45,6 +45,12 @@ export function pullsArea({ octokit, owner, repo }: GitHubContext) {
       };
     },
 
+    /** The open pull requests into a branch, with when each last changed (one call per hundred). */
+    async openPullRequests(base: string): Promise<Array<{ number: number; updatedAt: string }>> {
+      const pulls = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", base, per_page: PAGE_SIZE, page }));
+      return pulls.map((p) => ({ number: p.number, updatedAt: p.updated_at }));
+    },
+
     /** The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). */
     async pullRequestFiles(pullNumber: number): Promise<Array<{ path: string; status: string; sha: string }>> {
       const files = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner, repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }));

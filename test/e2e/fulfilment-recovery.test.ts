@@ -62,4 +62,30 @@ describe("fulfilment without webhooks", { timeout: 240_000 }, () => {
     expect(runsOf(`${id}/step-001/1`)).toHaveLength(1);
     expect(runsOf(`${id}/step-001/2`)).toHaveLength(1);
   });
+
+  it("finds a pull request whose opening was never delivered (pao was down, or the delivery failed) and fulfils it", async () => {
+    // Down: the delivery fails and GitHub does not send it again.
+    await world().pao.kill();
+    const whileDown = "requests/product-team/while-down.yaml";
+    const down = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "while-down", title: "Order", files: { [whileDown]: CACHE("while-down") } });
+    await world().sim.webhooks.settled();
+    expect(world().sim.webhooks.deliveries.find((d) => d.event === "pull_request" && (d.payload["pull_request"] as { number: number }).number === down.number)?.status).toBeNull();
+    await world().restart();
+    // Up, but this one delivery is lost on the way.
+    const previous = world().sim.webhooks.options.drop;
+    world().sim.webhooks.options.drop = (event, payload) => (event === "pull_request" && (payload["pull_request"] as { head?: { ref?: string } }).head?.ref === "lost-delivery") || (previous?.(event, payload) ?? false);
+    const lostPath = "requests/product-team/lost-delivery.yaml";
+    const lost = openPullRequest(world().sim, world().repo, { author: "dev-user", branch: "lost-delivery", title: "Order", files: { [lostPath]: CACHE("lost-delivery") } });
+
+    for (const [path, pull] of [[whileDown, down], [lostPath, lost]] as const) {
+      const id = idOf(path, pull.number);
+      const run = await runOf(`${id}/step-001/1`);
+      startRun(world().sim, world().repo, run.id);
+      completeRun(world().sim, world().repo, run.id, { conclusion: "success", outputs: { endpoint: `${pull.head.ref}.cache.example.test:6379` } });
+      await recordWhen(id, "completed", (r) => r.status === "completed");
+    }
+    await quiet();
+    expect(runsOf(`${idOf(whileDown, down.number)}/step-001/1`)).toHaveLength(1);
+    expect(runsOf(`${idOf(lostPath, lost.number)}/step-001/1`)).toHaveLength(1);
+  });
 });
