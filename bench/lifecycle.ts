@@ -21,7 +21,7 @@
 import { performance } from "node:perf_hooks";
 import { commitFiles, completeRun, openPullRequest, startRun } from "../test/sim/index.js";
 import type { CallRecord } from "../test/sim/types.js";
-import { startGitHubWorld, until, type GitHubWorld } from "../test/e2e/github-world.js";
+import { quietFor, startGitHubWorld, until, type GitHubWorld } from "../test/e2e/github-world.js";
 import { atLeastRow, ratioRow, type Benchmark, type BenchmarkContext, type BenchmarkReport, type Row } from "./report.js";
 import { percentile } from "./stats.js";
 
@@ -111,7 +111,7 @@ async function measure(world: GitHubWorld, ctx: BenchmarkContext, alone: number,
       const res = await fetch(`${world.pao.api}/catalog/items/bench-chain`, { headers: { authorization: `Bearer ${sim.user("dev-user").token}` } });
       return res.ok;
     }, "pao to serve bench-chain", 60_000);
-    await quiet(world);
+    await quietFor(world);
 
     ctx.log(`lifecycle: ${alone} requests one after another`);
     const aloneOrders: Order[] = [];
@@ -121,7 +121,7 @@ async function measure(world: GitHubWorld, ctx: BenchmarkContext, alone: number,
       const order = openOrder(world, `alone-${i}`);
       aloneOrders.push(order);
       await finished(world, [order]);
-      await quiet(world);
+      await quietFor(world);
     }
     const baseline = costOf(sim.calls.slice(aloneFrom), alone, aloneStarted);
     const aloneLatency = eventToDispatch(world, aloneOrders, dispatchedAt);
@@ -132,7 +132,7 @@ async function measure(world: GitHubWorld, ctx: BenchmarkContext, alone: number,
     const loadStarted = performance.now();
     const loadOrders = Array.from({ length: atLoad }, (_, i) => openOrder(world, `load-${i}`));
     await finished(world, loadOrders);
-    await quiet(world);
+    await quietFor(world);
     const load = costOf(sim.calls.slice(loadFrom), atLoad, loadStarted);
     const loadLatency = eventToDispatch(world, loadOrders, dispatchedAt);
 
@@ -183,19 +183,6 @@ async function finished(world: GitHubWorld, orders: readonly Order[]): Promise<v
   await until(() => orders.every((o) => world.repo.pulls.get(o.number)?.merged), `${orders.length} orders fulfilled and merged`, 30 * 60_000);
 }
 
-/** Until no call has come for a while: pao has finished what the last events asked. */
-async function quiet(world: GitHubWorld, ms = 1500): Promise<void> {
-  await world.sim.webhooks.settled();
-  let count = world.sim.calls.length;
-  let since = Date.now();
-  while (Date.now() - since < ms) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (world.sim.calls.length !== count) {
-      count = world.sim.calls.length;
-      since = Date.now();
-    }
-  }
-}
 
 function costOf(calls: readonly CallRecord[], requests: number, started: number): Cost {
   const mine = calls.filter((c) => c.caller === "installation");

@@ -100,3 +100,18 @@ export async function until<T>(check: () => T | undefined | null | false | Promi
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Until GitHub has had no call for `ms`: pao has finished what the last events asked of it. */
+export async function quietFor(world: GitHubWorld, ms = 1500): Promise<void> {
+  const { sim } = world;
+  await sim.webhooks.settled();
+  let count = sim.calls.length;
+  let since = Date.now();
+  while (Date.now() - since < ms) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (sim.calls.length !== count) {
+      count = sim.calls.length;
+      since = Date.now();
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { recordPath } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { requestId } from "../../src/requests/request-id.js";
 import { openPullRequest } from "../sim/index.js";
-import { NAME, OWNER, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
+import { NAME, OWNER, quietFor, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
 
 /** Starts a world for the test file, stops it after, and checks after each test that every call was one GitHub accepts. */
 export function useRequestWorld(env: Record<string, string> = {}): () => GitHubWorld {
@@ -84,17 +84,7 @@ export function requestKit(current: () => GitHubWorld) {
    * longer than the second Probot leaves between two writes to GitHub.
    */
   async function quiet(ms = 1500): Promise<void> {
-    const { sim } = current();
-    await sim.webhooks.settled();
-    let count = sim.calls.length;
-    let since = Date.now();
-    while (Date.now() - since < ms) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (sim.calls.length !== count) {
-        count = sim.calls.length;
-        since = Date.now();
-      }
-    }
+    await quietFor(current(), ms);
   }
 
   /** The payload of the `pull_request` opened webhook of a pull request, to deliver again. */
