@@ -43,9 +43,10 @@ export interface Config {
   /** How often the app makes a pass over every request not ended (and once at start). */
   reconcileIntervalSeconds: number;
   /**
-   * The least time between two writes to GitHub, in milliseconds. GitHub asks integrations to wait a second between
-   * content-creating requests (its secondary limits); only a server without those limits (GitHub Enterprise Server
-   * with rate limiting off, or the test simulator) should go lower.
+   * The least time between two writes to GitHub, in milliseconds (writes that notify people, such as comments and
+   * merges: three times it). GitHub asks integrations to wait a second between content-creating requests (its
+   * secondary limits); only a server without those limits (GitHub Enterprise Server with rate limiting off, or the
+   * test simulator) should go lower.
    */
   writeIntervalMs: number;
   /** Browser origins allowed to call the API (CORS); empty: none, `*`: any. */
