@@ -257,7 +257,8 @@ function report(baseline: Cost, load: Cost, aloneLatency: number[], loadLatency:
   const p99 = percentile(aloneLatency, 99);
   rows.push({ case: alone, metric: "event-to-dispatch p50", value: `${p50.toFixed(0)} ms` });
   rows.push({ case: alone, metric: "event-to-dispatch p99", value: `${p99.toFixed(0)} ms`, target: `<= ${P99_TARGET_MS} ms`, verdict: p99 <= P99_TARGET_MS ? "PASS" : "MISS" });
-  rows.push(ratioRow(alone, "event-to-dispatch p99 / webhook round trip", p99 / roundTripMs, P99_TARGET_MS / Math.max(roundTripMs, 1), 1));
+  // The 50 ms target as a ratio to this run's webhook round trip (one decimal, as printed).
+  rows.push(ratioRow(alone, "event-to-dispatch p99 / webhook round trip", p99 / roundTripMs, Math.round((10 * P99_TARGET_MS) / Math.max(roundTripMs, 1)) / 10, 1));
   rows.push({ case: loaded, metric: "event-to-dispatch p50", value: `${percentile(loadLatency, 50).toFixed(0)} ms` });
   rows.push({ case: loaded, metric: "event-to-dispatch p99", value: `${percentile(loadLatency, 99).toFixed(0)} ms` });
   const slowest = Math.max(...slowAnswers);
