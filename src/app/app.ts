@@ -25,7 +25,10 @@ export interface PaoApp {
   app: (probot: Probot) => void;
   /** Brings a pull request up to date (queued, coalesced). */
   schedule(number: number): void;
-  /** Schedules a pass for every pull request with a request not ended: at start, and now and then. */
+  /**
+   * At start and now and then: a pass for every pull request with a request not ended or a completed one not yet
+   * merged, and for every open pull request that changed since the last look (its webhook may never have come).
+   */
   reconcile(): void;
 }
 
@@ -76,12 +79,12 @@ export function createPaoApp(deps: AppDeps): PaoApp {
       // pushed to meanwhile has no record to be found by. Open pull requests that changed since pao last looked at
       // them get a pass; at start that is each of them once.
       void deps.queue.enqueue("reconcile/pulls", async () => {
-        const now = new Map<number, string>();
+        const listed = new Map<number, string>();
         for (const pull of await deps.gateway.openPullRequests(snapshot.repository.branch)) {
-          now.set(pull.number, pull.updatedAt);
+          listed.set(pull.number, pull.updatedAt);
           if (looked.get(pull.number) !== pull.updatedAt && !open.has(pull.number)) schedule(pull.number);
         }
-        looked = now;
+        looked = listed;
       });
     },
     app: (app: Probot) => {
