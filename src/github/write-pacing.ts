@@ -5,7 +5,7 @@
  * times it: the plugin takes groups of our own for its `write` and `notifications` limiters, and keeps its handling
  * of rate-limit answers.
  */
-import Bottleneck from "bottleneck";
+import Bottleneck from "bottleneck/light.js";
 import { ProbotOctokit } from "probot";
 
 /** The plugin's ratio between the spacing of notifying writes and of all writes (3 s to 1 s). */
