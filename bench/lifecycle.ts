@@ -21,41 +21,17 @@
 import { performance } from "node:perf_hooks";
 import { commitFiles, completeRun, openPullRequest, startRun } from "../test/sim/index.js";
 import type { CallRecord } from "../test/sim/types.js";
+import { httpItem } from "../test/e2e/fulfilment-kit.js";
 import { quietFor, startGitHubWorld, until, type GitHubWorld } from "../test/e2e/github-world.js";
 import { atLeastRow, ratioRow, type Benchmark, type BenchmarkContext, type BenchmarkReport, type Row } from "./report.js";
 import { percentile } from "./stats.js";
 
 const ITEM_PATH = "catalog/compute/bench-chain.yaml";
-const ITEM = `kind: CatalogItem
-name: bench-chain
-version: 1.0.0
-description: Three HTTP steps in a chain, for the lifecycle benchmark
-owner: platform-team
-presentation:
-  fields:
-    - name: label
-      type: string
-      required: true
-fulfillment:
-  actions:
-    - name: create
-      type: HttpPost
-      template:
-        url: https://hooks.example.test/create
-        body: { label: "{{ label }}" }
-    - name: configure
-      type: HttpPut
-      depends_on: [create]
-      template:
-        url: https://hooks.example.test/configure
-        body: { label: "{{ label }}" }
-    - name: announce
-      type: HttpPost
-      depends_on: [configure]
-      template:
-        url: https://hooks.example.test/announce
-        body: { label: "{{ label }}" }
-`;
+const ITEM = httpItem({
+  name: "bench-chain",
+  description: "Three HTTP steps in a chain, for the lifecycle benchmark",
+  steps: [{ name: "create" }, { name: "configure", type: "HttpPut", dependsOn: ["create"] }, { name: "announce", dependsOn: ["configure"] }],
+});
 const STEPS = ["step-001", "step-002", "step-003"] as const;
 const HOURLY_CALLS = 5000;
 const CONTENT_CREATING_PER_MINUTE = 80;

@@ -17,7 +17,7 @@ import { recordPath } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { until } from "./github-world.js";
 import { idOf, requestKit, useRequestWorld } from "./request-kit.js";
-import { fulfilmentKit } from "./fulfilment-kit.js";
+import { fulfilmentKit, httpItem } from "./fulfilment-kit.js";
 
 const ORDERS = 110;
 const MIN_DISPATCHES = 1000;
@@ -38,41 +38,13 @@ const statusOf = statusReader(world);
 const { publishItem } = fulfilmentKit(world, recordOn);
 
 const MIDDLE = ["network", "storage", "dns", "certificate", "backup", "monitoring"];
-const CHAOS_ITEM = `kind: CatalogItem
-name: chaos-demo
-version: 1.0.0
-description: Eight HTTP steps — one, six side by side, one — for the fault-injection test
-owner: platform-team
-presentation:
-  fields:
-    - name: label
-      type: string
-      required: true
-fulfillment:
-  parallel_limit: 3
-  retry_policy:
-    max_attempts: ${MAX_ATTEMPTS}
-    backoff_strategy: fixed
-    initial_delay: 1s
-  actions:
-    - name: create
-      type: HttpPost
-      template:
-        url: https://hooks.example.test/create
-        body: { label: "{{ label }}" }
-${MIDDLE.map((name) => `    - name: ${name}
-      type: HttpPost
-      depends_on: [create]
-      template:
-        url: https://hooks.example.test/${name}
-        body: { label: "{{ label }}" }
-`).join("")}    - name: announce
-      type: HttpPost
-      depends_on: [${MIDDLE.join(", ")}]
-      template:
-        url: https://hooks.example.test/announce
-        body: { label: "{{ label }}" }
-`;
+const CHAOS_ITEM = httpItem({
+  name: "chaos-demo",
+  description: "Eight HTTP steps — one, six side by side, one — for the fault-injection test",
+  parallelLimit: 3,
+  maxAttempts: MAX_ATTEMPTS,
+  steps: [{ name: "create" }, ...MIDDLE.map((name) => ({ name, dependsOn: ["create"] })), { name: "announce", dependsOn: MIDDLE }],
+});
 
 /** Mulberry32: a small seeded generator, so a failing run replays the same outcomes. */
 function seeded(seed: number): () => number {

@@ -6,32 +6,19 @@
 import { describe, expect, it } from "vitest";
 import { openPullRequest } from "../sim/index.js";
 import { idOf, requestKit, useRequestWorld } from "./request-kit.js";
-import { fulfilmentKit } from "./fulfilment-kit.js";
+import { fulfilmentKit, httpItem } from "./fulfilment-kit.js";
 
 const world = useRequestWorld();
 const { recordOn, quiet } = requestKit(world);
 const { runsOf, runOf, recordWhen, step, finish, publishItem } = fulfilmentKit(world, recordOn);
 
 const SIX = ["one", "two", "three", "four", "five", "six"];
-const FAN_IN = `kind: CatalogItem
-name: fan-in-demo
-version: 1.0.0
-description: Six independent HTTP steps and one that waits for all of them
-owner: platform-team
-presentation:
-  fields:
-    - name: label
-      type: string
-      required: true
-fulfillment:
-  parallel_limit: 6
-  actions:
-${SIX.map((name) => `    - name: ${name}\n      type: HttpPost\n      template:\n        url: https://hooks.example.test/${name}\n        body:\n          label: "{{ label }}"\n`).join("")}    - name: gather
-      type: HttpPost
-      depends_on: [${SIX.join(", ")}]
-      template:
-        url: https://hooks.example.test/gather
-`;
+const FAN_IN = httpItem({
+  name: "fan-in-demo",
+  description: "Six independent HTTP steps and one that waits for all of them",
+  parallelLimit: 6,
+  steps: [...SIX.map((name) => ({ name })), { name: "gather", dependsOn: SIX, label: false }],
+});
 
 describe("fulfilment under concurrency", { timeout: 300_000 }, () => {
   it("records six runs that complete together despite two refused status writes, and dispatches their dependant once", async () => {

@@ -113,3 +113,36 @@ export function fulfilmentKit(current: () => GitHubWorld, recordOn: (id: string)
 
   return { runsOf, runOf, recordWhen, step, finish, publishItem };
 }
+
+export interface HttpStep {
+  name: string;
+  type?: "HttpPost" | "HttpPut";
+  dependsOn?: readonly string[];
+  /** Sends `{ label }` (default); false sends no body. */
+  label?: boolean;
+}
+
+/**
+ * A catalog item of HTTP steps with one required `label` field, each step calling https://hooks.example.test/<name>:
+ * the shape the fulfilment tests and the lifecycle benchmark order, written once.
+ */
+export function httpItem(options: { name: string; description: string; steps: readonly HttpStep[]; parallelLimit?: number; maxAttempts?: number }): string {
+  const policy = options.maxAttempts === undefined ? "" : `  retry_policy:\n    max_attempts: ${options.maxAttempts}\n    backoff_strategy: fixed\n    initial_delay: 1s\n`;
+  const steps = options.steps.map(
+    (s) =>
+      `    - name: ${s.name}\n      type: ${s.type ?? "HttpPost"}\n${s.dependsOn ? `      depends_on: [${s.dependsOn.join(", ")}]\n` : ""}      template:\n        url: https://hooks.example.test/${s.name}\n${s.label === false ? "" : `        body: { label: "{{ label }}" }\n`}`,
+  );
+  return `kind: CatalogItem
+name: ${options.name}
+version: 1.0.0
+description: ${options.description}
+owner: platform-team
+presentation:
+  fields:
+    - name: label
+      type: string
+      required: true
+fulfillment:
+${options.parallelLimit === undefined ? "" : `  parallel_limit: ${options.parallelLimit}\n`}${policy}  actions:
+${steps.join("")}`;
+}
