@@ -10,6 +10,7 @@ import { walkFiles } from "../../src/repo/fs-files.js";
 import { REPO_ROOT } from "../helpers/repo-copy.js";
 import { createRepository, startSimulator, type Simulator } from "../sim/index.js";
 import type { SimRepo } from "../sim/state.js";
+import type { CallRecord } from "../sim/types.js";
 import { startServer, type RunningServer } from "./server.js";
 
 export const OWNER = "acme";
@@ -101,17 +102,32 @@ export async function until<T>(check: () => T | undefined | null | false | Promi
   }
 }
 
-/** Until GitHub has had no call for `ms`: pao has finished what the last events asked of it. */
-export async function quietFor(world: GitHubWorld, ms = 1500): Promise<void> {
+/**
+ * Until GitHub has had no call for `ms`: pao has finished what the last events asked of it. `counts` picks the calls
+ * that matter: with two replicas each listing pull requests every few seconds, reads alone may never fall silent, so
+ * a test about duplicate work waits for its writes to stop. Bounded: it fails, naming the last calls, rather than wait
+ * for ever.
+ */
+export async function quietFor(world: GitHubWorld, ms = 1500, counts: (call: CallRecord) => boolean = () => true, timeoutMs = 300_000): Promise<void> {
   const { sim } = world;
   await sim.webhooks.settled();
-  let count = sim.calls.length;
+  const deadline = Date.now() + timeoutMs;
+  const seen = () => sim.calls.filter(counts).length;
+  let count = seen();
   let since = Date.now();
   while (Date.now() - since < ms) {
+    if (Date.now() > deadline) {
+      const last = sim.calls.filter(counts).slice(-5).map((c) => `${c.method} ${c.path} ${c.status}`);
+      throw new Error(`GitHub never had ${ms} ms without a call within ${timeoutMs} ms; the last calls:\n${last.join("\n")}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
-    if (sim.calls.length !== count) {
-      count = sim.calls.length;
+    const now = seen();
+    if (now !== count) {
+      count = now;
       since = Date.now();
     }
   }
 }
+
+/** Calls that change something on GitHub (the reads of a reconciler are not work done). */
+export const writes = (call: CallRecord): boolean => call.class !== "read";

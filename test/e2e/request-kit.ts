@@ -11,6 +11,7 @@ import { recordPath } from "../../src/app/status-writer.js";
 import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { requestId } from "../../src/requests/request-id.js";
 import { openPullRequest } from "../sim/index.js";
+import type { CallRecord } from "../sim/types.js";
 import { NAME, OWNER, quietFor, startGitHubWorld, until, type GitHubWorld } from "./github-world.js";
 
 /** Starts a world for the test file, stops it after, and checks after each test that every call was one GitHub accepts. */
@@ -83,8 +84,8 @@ export function requestKit(current: () => GitHubWorld) {
    * Waits until pao has made no call to the simulator for a while: everything queued has been done. The while is
    * longer than the second Probot leaves between two writes to GitHub.
    */
-  async function quiet(ms = 1500): Promise<void> {
-    await quietFor(current(), ms);
+  async function quiet(ms = 1500, counts?: (call: CallRecord) => boolean): Promise<void> {
+    await quietFor(current(), ms, counts);
   }
 
   /** The payload of the `pull_request` opened webhook of a pull request, to deliver again. */
