@@ -42,10 +42,11 @@ describe("fulfilling a request", { timeout: 240_000 }, () => {
     expect(frozen.payload_sha256).toBe(sha256(run.inputs["pao_payload"]!));
     expect(frozen.attempts[0]!.run_id).toBe(run.id);
 
-    // The check is in progress and the comment shows the live step table with a link to the run.
+    // The check is in progress and is the live step table, with a link to the run; the comment points to it.
     await until(async () => (await checkRuns(pull.head.sha))[0]?.output.title === "Fulfilling 1 request: 0 of 1 step completed", "the check to show fulfilment");
     expect((await checkRuns(pull.head.sha))[0]!.status).toBe("in_progress");
-    await commentSaying(pull.number, "🔄 Fulfilling: 0 of 1 step completed.");
+    await until(async () => (await checkRuns(pull.head.sha))[0]?.output.summary?.includes(`/actions/runs/${run.id}`), "the check to link the run");
+    await commentSaying(pull.number, "🔄 Fulfilling 1 step: follow each one in the `pao` check");
 
     startRun(world().sim, world().repo, run.id);
     const running = await recordWhen(id, "step-001 running", (r) => step(r, "step-001").status === "running");

@@ -1,13 +1,13 @@
 /**
  * The sticky comment: one per pull request, edited in place, found again by its first line (STICKY_MARKER). It
  * shows, per request file, what is ordered and at which version, the parameters, the plan with what each step runs,
- * the approval it waits for and the verdict; step statuses make it the live progress once fulfilment runs.
+ * the approval it waits for and the verdict; once fulfilment ends, how each step ended (while it runs, the check run is
+ * the live step table).
  *
  * `RequestCommentView` is the data the app fills; the text is the REQUEST_COMMENT template.
  */
 import type { ActionType } from "../../catalog/action-types.js";
 import { errorCount, type Diagnostic } from "../../diagnostics.js";
-import type { StepStatus } from "../../fulfillment/status-record.js";
 import { compileMarkdown, fitGitHubText } from "./markdown.js";
 import type { RequestStatus } from "../../fulfillment/status-record.js";
 import { approvalContext, type ApprovalContext, type ApprovalView } from "./approval.js";
@@ -95,7 +95,6 @@ export interface StepView {
   dependsOn: string[];
   /** The executor workflow file that runs it, or null for a GitHub issue the owner team works by hand. */
   executor: string | null;
-  status: StepStatus;
   /** What the step is sent (its rendered template), when known before fulfilment. */
   sent?: { payload: unknown };
   /** Why its payload could not be rendered. */
@@ -127,7 +126,7 @@ interface CommentContext {
     moreParameters: number;
     plan: (Omit<PlanView, "steps"> & { stepCount: number; shownPayloads: boolean; steps: Array<Omit<StepView, "sent" | "problem"> & { sent: { payload: unknown } | null; problem: string | null }> }) | null;
     status: RequestStatus | null;
-    progress: ProgressView | null;
+    progress: (ProgressView & { live: boolean }) | null;
     statusReason: string | null;
     approval: ApprovalContext | null;
     awaitingApproval: boolean;
@@ -171,7 +170,9 @@ export function renderRequestComment(view: RequestCommentView): string {
             }
           : null,
         status: r.status,
-        progress: r.progress ?? null,
+        // The check is the live step table; the comment shows how fulfilment ended. Editing it at every step would
+        // spend GitHub's write budget (about 80 content-creating writes a minute) saying what the check says.
+        progress: r.progress ? { ...r.progress, live: !r.progress.completed && !r.progress.failed && !r.progress.aborted } : null,
         statusReason: r.statusReason ?? null,
         approval: r.approval ? approvalContext(r.approval) : null,
         awaitingApproval: awaiting,

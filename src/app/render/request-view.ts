@@ -1,7 +1,7 @@
 /**
  * Fills the views of the check and the sticky comment from what the app found: the assessment of each request
  * file, the approval judged on it, and its status record as the status branch holds it after the state machine's
- * decision. Step statuses come from the record when there is one, so the same comment becomes the live progress.
+ * decision. Once fulfilment started, the record is what is shown: its parameters, its frozen plan, its progress.
  */
 import type { Catalog } from "../../catalog/model.js";
 import type { ActionType } from "../../catalog/action-types.js";
@@ -53,7 +53,6 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
   const request = a.validation.request;
   // Once fulfilment has started, a change to the file is refused: the comment goes on showing what is fulfilled.
   const fulfilling = record && hasStarted(record) && record.request_sha !== a.sha ? record : null;
-  const steps = new Map(record?.fulfillment.steps.map((s) => [s.step_id, s.status]));
   const planned = new Map(a.valid?.plan.steps.map((s) => [s.step_id, s]));
   return {
     file: a.path,
@@ -79,7 +78,7 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
           steps: fulfilling.fulfillment.steps.map((s) => {
             const same = planned.get(s.step_id);
             const action = same && same.name === s.name ? same.action : { type: s.type as ActionType, template: undefined };
-            return { id: s.step_id, name: s.name, type: s.type as ActionType, dependsOn: s.depends_on, executor: executorWorkflow(action, input.catalog.config), status: s.status };
+            return { id: s.step_id, name: s.name, type: s.type as ActionType, dependsOn: s.depends_on, executor: executorWorkflow(action, input.catalog.config) };
           }),
         }
       : a.valid
@@ -91,7 +90,6 @@ function fileView(input: CommentInput, f: CommentInput["files"][number]): Reques
               type: s.type,
               dependsOn: s.depends_on,
               executor: s.workflow,
-              status: steps.get(s.step_id) ?? "pending",
               ...(s.payload !== undefined ? { sent: { payload: s.payload } } : {}),
               ...(s.problem ? { problem: s.problem.message } : {}),
             })),

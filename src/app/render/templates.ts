@@ -178,10 +178,10 @@ pao could not read what this file orders; see the problems below.
 
 {{plural stepCount "step"}}, {{executionMode}}{{#if ../awaitingApproval}}, once approved{{/if}}.
 
-| Step | Name | Type | Depends on | Runs | Status |
-|---|---|---|---|---|---|
+| Step | Name | Type | Depends on | Runs |
+|---|---|---|---|---|
 {{#each steps}}
-| {{cell id}} | {{cell name}} | {{cell type}} | {{#each dependsOn}}{{cell this}}{{#unless @last}}, {{/unless}}{{else}}—{{/each}} | {{#if executor}}workflow {{cell executor}}{{else}}GitHub issue for the owner team{{/if}} | {{status}} |
+| {{cell id}} | {{cell name}} | {{cell type}} | {{#each dependsOn}}{{cell this}}{{#unless @last}}, {{/unless}}{{else}}—{{/each}} | {{#if executor}}workflow {{cell executor}}{{else}}GitHub issue for the owner team{{/if}} |
 {{/each}}
 {{#if shownPayloads}}
 
@@ -211,9 +211,13 @@ No plan until the request is valid.
 #### Fulfilment
 
 {{#with progress}}
+{{#if live}}
+🔄 Fulfilling {{plural total "step"}}: follow each one in the \`pao\` check of this pull request (status, attempt, run). This comment shows the outcome when fulfilment ends.
+{{else}}
 ${PROGRESS_LINE}
 
 ${PROGRESS_TABLE}
+{{/if}}
 {{#if merge}}
 
 {{#if merge.merged}}🔀 pao merged this pull request.{{else}}⚠️ pao did not merge this pull request: {{text merge.message}}. A person merges it.{{/if}}
