@@ -16,7 +16,7 @@ import { Timers } from "./app/timers.js";
 import { createTokenAuthorizer } from "./github/api-auth.js";
 import { createGitHubGateway } from "./github/gateway.js";
 import { pacedOctokit } from "./github/write-pacing.js";
-import { createGitHubSource } from "./repo/github-source.js";
+import { createGitHubSource, type GitHubSource } from "./repo/github-source.js";
 import { createLocalSource } from "./repo/local-source.js";
 import { diagnosticsLogger } from "./repo/log-diagnostics.js";
 import type { SnapshotSource } from "./repo/snapshot.js";
@@ -120,8 +120,10 @@ async function githubMode(config: Config): Promise<Running> {
   const octokit = await probot.auth(installation.id);
   const { data: self } = await appOctokit.request("GET /app");
   const gateway = createGitHubGateway(octokit, gh.owner, gh.repo, { appId: self?.id, dispatchTimeoutMs: config.dispatchTimeoutSeconds * 1000 });
-  const source = await createGitHubSource(gateway, { onSnapshot: diagnosticsLogger((line) => console.error("%s", line)) });
-  const writer = new StatusWriter(gateway, () => source.current().catalog.config.status_branch);
+  // The writer reports its commits to the source, which applies them without reading the branch back.
+  let source: GitHubSource | undefined;
+  const writer = new StatusWriter(gateway, () => source!.current().catalog.config.status_branch, { onCommitted: (commit) => source!.applyOwnCommit(commit) });
+  source = await createGitHubSource(gateway, { onSnapshot: diagnosticsLogger((line) => console.error("%s", line)), ownWriteSettled: () => writer.settled() });
   const queue = new WorkQueue((key, error) => probot.log.error({ err: error, key }, "pao: queued work failed"));
   const timers = new Timers();
   const pao = createPaoApp({

@@ -61,7 +61,7 @@ export function createPaoApp(deps: AppDeps): PaoApp {
 
   const perform = (work: Work): void => {
     if (work.type === "pull") schedule(work.number);
-    else void deps.queue.enqueue("snapshot", () => deps.source.onPush(work.ref));
+    else void deps.queue.enqueue("snapshot", () => deps.source.onPush(work.ref, work.after));
   };
 
   return {

@@ -6,7 +6,7 @@
 import { parseRunTitle } from "../fulfillment/run-facts.js";
 
 /** What an event asks for. */
-export type Work = { type: "pull"; number: number } | { type: "refresh"; ref: string };
+export type Work = { type: "pull"; number: number } | { type: "refresh"; ref: string; after?: string };
 
 export interface RouteContext {
   /** `<slug>[bot]`. */
@@ -32,7 +32,7 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     // The default branch (catalog, requests) or the status branch moved: the snapshot the API and decisions read.
     events: ["push"],
     fromPao: "accept",
-    work: (p) => (typeof p["ref"] === "string" ? [{ type: "refresh", ref: p["ref"] }] : []),
+    work: (p) => (typeof p["ref"] === "string" ? [{ type: "refresh", ref: p["ref"], ...(typeof p["after"] === "string" ? { after: p["after"] } : {}) }] : []),
   },
   {
     // A draft's requests start once it is ready for review.

@@ -62,7 +62,7 @@ export async function runPullRequestPass(deps: PassDeps, number: number): Promis
   const { gateway } = deps;
   const pr = await gateway.pullRequest(number);
   const snapshot = deps.source.current();
-  const changed = await gateway.pullRequestFiles(number);
+  const changed = await gateway.pullRequestFiles(pr);
   const files = await Promise.all(
     changed.filter((f) => f.status !== "removed" && isRequestFile(f.path)).map(async (f) => ({ path: f.path, sha: f.sha, text: await gateway.blob(f.sha) })),
   );
@@ -78,10 +78,10 @@ export async function runPullRequestPass(deps: PassDeps, number: number): Promis
 
   const decided = pr.fork ? { records: new Map<string, RecordOutcome>(), raced: false, effects: [] } : await recordRequests(deps, snapshot, pr, assessments, approvals, settings);
   const outcomes = await performEffects(effectDeps(deps, number), decided.effects);
-  const merged = pr.fork ? false : await mergeWhenDone(deps, pr, decided.records, settings);
+  if (!pr.fork) await mergeWhenDone(deps, pr, decided.records, settings);
 
   await publishPullRequest(deps, { snapshot, pr, changedPaths: changed.map((f) => f.path), assessments, approvals, records: decided.records });
-  return { again: decided.raced || outcomes.dispatched || merged };
+  return { again: decided.raced || outcomes.dispatched };
 }
 
 function effectDeps(deps: PassDeps, number: number) {
@@ -141,13 +141,14 @@ async function recordRequests(
 
 /**
  * Merges the pull request once every request it orders is completed, and records how that went on each record (a
- * refusal is for a person to see, and is not tried again for the same head). Returns whether a record changed.
+ * refusal is for a person to see, and is not tried again for the same head). The outcomes are updated in place, so
+ * what the pass publishes says how the merge went.
  */
-async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<string, RecordOutcome>, settings: EngineSettings): Promise<boolean> {
+async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<string, RecordOutcome>, settings: EngineSettings): Promise<void> {
   const records = [...outcomes.values()].filter((r): r is StatusRecord => r !== null && !(r instanceof Error));
-  if (records.length !== outcomes.size) return false;
+  if (records.length !== outcomes.size) return;
   const decision = decideMerge(records, pr, settings);
-  if (decision.type === "none") return false;
+  if (decision.type === "none") return;
   const at = deps.now().toISOString();
   let merge: NonNullable<StatusRecord["merge"]>;
   if (decision.type === "refuse") merge = { outcome: "refused", sha: decision.sha, message: decision.message, at };
@@ -169,5 +170,4 @@ async function mergeWhenDone(deps: PassDeps, pr: PullRequestInfo, outcomes: Map<
     const written = await deps.writer.update(record.request_id, (current) => ({ record: current ? (keep(current) ? current : { ...current, merge }) : current, effects: [] }));
     outcomes.set(record.request_id, written.record);
   }
-  return true;
 }

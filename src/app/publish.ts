@@ -15,7 +15,7 @@ import { checkNote, validationCheck, type FileVerdict } from "./render/check-run
 import { renderRequestComment, STICKY_MARKER } from "./render/comment.js";
 import { approvalView, requestCommentView } from "./render/request-view.js";
 
-export type PublishPort = Pick<GitHubGateway, "publishCheckRun" | "issueComments" | "createComment" | "updateComment" | "deleteComment">;
+export type PublishPort = Pick<GitHubGateway, "publishCheckRun" | "publishStickyComment">;
 
 /** A request's record after the pass: the record (null: none), or why it could not be written. */
 export type RecordOutcome = StatusRecord | null | Error;
@@ -57,7 +57,7 @@ export async function publishPullRequest(deps: { gateway: PublishPort; botLogin:
 
   // A pull request that orders nothing gets no comment, unless it had one (its requests were taken out).
   const view = requestCommentView({ catalog: snapshot.catalog, fromFork: pr.fork, otherBase: !intoDefaultBranch, catalogChanged, draft, requester: pr.author, files: judged, withdrawn });
-  await upsertStickyComment(deps, pr.number, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
+  await deps.gateway.publishStickyComment(pr.number, STICKY_MARKER, deps.botLogin, renderRequestComment(view), judged.length > 0 || withdrawn.length > 0);
 }
 
 /**
@@ -103,17 +103,4 @@ function notRecorded(path: string, error: Error): Diagnostic {
     message: `pao could not write this request's status record: ${error.message}`,
     hint: "pao tries again at the next event on this pull request (a push, a review); if it persists, ask the operators of pao",
   };
-}
-
-/** One sticky comment per pull request: found by its marker among the app's own comments, edited only when it changes. */
-async function upsertStickyComment(deps: { gateway: PublishPort; botLogin: string }, number: number, body: string, create: boolean): Promise<void> {
-  const ours = (await deps.gateway.issueComments(number)).filter((c) => c.author === deps.botLogin && c.body.startsWith(STICKY_MARKER));
-  const [first, ...extra] = ours;
-  if (!first) {
-    if (create) await deps.gateway.createComment(number, body);
-    return;
-  }
-  if (first.body.trimEnd() !== body.trimEnd()) await deps.gateway.updateComment(first.id, body);
-  // Two replicas that both found none may each have created one: keep the oldest.
-  for (const comment of extra) await deps.gateway.deleteComment(comment.id);
 }

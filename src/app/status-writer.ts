@@ -6,12 +6,13 @@
  * committed. Callers learn the record as it stands afterwards, the commit that holds it, and the effects of the
  * decision that was committed: only those may be performed, since only they are backed by a recorded intent.
  */
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { Decision } from "../fulfillment/decide.js";
 import type { Effect } from "../fulfillment/effects.js";
-import type { StatusRecord } from "../fulfillment/status-record.js";
+import { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway } from "../github/gateway.js";
+import { gitBlobSha } from "../github/git-data.js";
+import type { OwnCommit } from "../repo/github-source.js";
 import { parseStatusRecords } from "../repo/snapshot.js";
 
 const MAX_ATTEMPTS = 5;
@@ -40,14 +41,33 @@ export function recordPath(requestId: string): string {
   return `status/${requestId}.yaml`;
 }
 
+/**
+ * The file of a record. Keys go in the schema's order, whatever order the code that built the record used: the same
+ * record is always the same text, so a record that did not change is never committed again.
+ */
 export function recordText(record: StatusRecord): string {
-  return `# Written by pao; do not edit. The request's status, served by /api/v1/requests/${record.request_id}.\n${stringify(record, { lineWidth: 0 })}`;
+  return `# Written by pao; do not edit. The request's status, served by /api/v1/requests/${record.request_id}.\n${stringify(StatusRecord.parse(record), { lineWidth: 0 })}`;
 }
 
-/** The sha git gives a blob with this content: equal shas, equal content. */
-export function gitBlobSha(text: string): string {
-  const body = Buffer.from(text, "utf8");
-  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+export { gitBlobSha };
+
+/**
+ * The branch as this writer last left it. The next write assumes it is still so — no reads before the swap — and the
+ * swap itself checks: if the branch moved, GitHub refuses it and the write starts again on what the branch holds.
+ */
+interface KnownHead {
+  branch: string;
+  head: string;
+  tree: string;
+  shas: ReadonlyMap<string, string>;
+}
+
+/** The branch a batch is decided on: read just now, or assumed from this writer's last commit. */
+interface BranchState {
+  head: string | null;
+  tree: string | undefined;
+  shas: ReadonlyMap<string, string>;
+  assumed: boolean;
 }
 
 /** A record on the branch that does not parse: left untouched, for a person to look at. */
@@ -72,11 +92,14 @@ interface Pending {
 export class StatusWriter {
   private pending = new Map<string, Pending>();
   private running: Promise<void> | undefined;
+  private inFlight: Promise<unknown> | undefined;
+  private known: KnownHead | undefined;
 
   constructor(
-    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "blob" | "commitFiles">,
+    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "blob" | "commitFiles" | "rememberBlob">,
     /** A function when the branch is a setting that may change (`.github/pao.yml` on the default branch). */
     private readonly branchName: string | (() => string),
+    private readonly options: { onCommitted?: (commit: OwnCommit) => void } = {},
   ) {}
 
   private get branch(): string {
@@ -99,17 +122,26 @@ export class StatusWriter {
     return (await this.update(record.request_id, () => ({ record, effects: [] }))).commit;
   }
 
+  /** Settles when the commit being made now, if any, has been made or refused (and reported to `onCommitted`). */
+  async settled(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+  }
+
   private async drain(): Promise<void> {
     while (this.pending.size > 0) {
       const batch = this.pending;
       this.pending = new Map();
       try {
-        const results = await this.commit(batch);
+        const committing = this.commit(batch);
+        this.inFlight = committing;
+        const results = await committing;
         for (const [path, entry] of batch) {
           const result = results.get(path)!;
           entry.waiting.forEach((w, i) => (result instanceof Error ? w.reject(result) : w.resolve({ ...result.write, effects: result.effects[i] ?? [] })));
         }
       } catch (error) {
+        // The swap's outcome is unknown: the next write reads the branch.
+        this.known = undefined;
         for (const entry of batch.values()) for (const w of entry.waiting) w.reject(error);
       }
     }
@@ -117,15 +149,14 @@ export class StatusWriter {
   }
 
   private async commit(batch: ReadonlyMap<string, Pending>): Promise<Map<string, Applied | Error>> {
+    const branch = this.branch;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const head = await this.gateway.branchCommit(this.branch);
-      const current = head ? await this.gateway.tree(head, ["status"]) : [];
-      const shas = new Map(current.map((e) => [e.path, e.sha]));
+      const state = await this.stateOf(branch, attempt === 1);
       const results = new Map<string, Applied | Error>();
       const changed = new Map<string, string>();
       for (const [path, entry] of batch) {
         try {
-          let record = await this.read(path, shas.get(path));
+          let record = await this.read(path, state.shas.get(path));
           // Each decision sees the record the ones queued before it left; each caller gets its own effects.
           const effects = entry.updates.map((decide) => {
             const decision = decide(record);
@@ -133,23 +164,46 @@ export class StatusWriter {
             return decision.effects;
           });
           const text = record === null ? null : recordText(record);
-          if (text !== null && gitBlobSha(text) !== shas.get(path)) changed.set(path, text);
+          if (text !== null && gitBlobSha(text) !== state.shas.get(path)) changed.set(path, text);
           results.set(path, { write: { record, commit: null, raced: attempt > 1 }, effects });
         } catch (error) {
           results.set(path, error instanceof Error ? error : new Error(String(error)));
         }
       }
-      if (changed.size === 0) return results;
+      if (changed.size === 0) {
+        // Nothing to swap, so nothing checked the assumption: the branch is asked (one read, not three).
+        if (state.assumed && (await this.gateway.branchCommit(branch)) !== state.head) {
+          this.known = undefined;
+          continue;
+        }
+        return results;
+      }
       const message = changed.size === 1 ? `pao: ${[...changed.keys()][0]}` : `pao: ${changed.size} status records`;
-      const sha = await this.gateway.commitFiles(this.branch, head, changed, message);
-      if (sha === "conflict") continue;
+      const made = await this.gateway.commitFiles(branch, state.head, changed, message, state.tree);
+      if (made === "conflict") {
+        this.known = undefined;
+        continue;
+      }
+      const shas = new Map(state.shas);
+      for (const [path, text] of changed) shas.set(path, this.gateway.rememberBlob(text));
+      this.known = { branch, head: made.commit, tree: made.tree, shas };
+      this.options.onCommitted?.({ branch, parent: state.head, commit: made.commit, files: changed });
       for (const path of changed.keys()) {
         const applied = results.get(path) as Applied;
-        results.set(path, { ...applied, write: { ...applied.write, commit: sha } });
+        results.set(path, { ...applied, write: { ...applied.write, commit: made.commit } });
       }
       return results;
     }
-    throw new Error(`the ${this.branch} branch kept moving; gave up after ${MAX_ATTEMPTS} attempts`);
+    throw new Error(`the ${branch} branch kept moving; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** The branch as this writer last left it when it may assume so, else as GitHub has it now. */
+  private async stateOf(branch: string, mayAssume: boolean): Promise<BranchState> {
+    const known = this.known;
+    if (mayAssume && known?.branch === branch) return { head: known.head, tree: known.tree, shas: known.shas, assumed: true };
+    const head = await this.gateway.branchCommit(branch);
+    const current = head ? await this.gateway.tree(head, ["status"]) : [];
+    return { head, tree: undefined, shas: new Map(current.map((e) => [e.path, e.sha])), assumed: false };
   }
 
   private async read(path: string, sha: string | undefined): Promise<StatusRecord | null> {

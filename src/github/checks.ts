@@ -1,5 +1,5 @@
 /** Check runs: the `pao` check of a head commit, published in place. */
-import { allPages, PAGE_SIZE, type GitHubContext } from "./client.js";
+import { allPages, PAGE_SIZE, statusOf, type GitHubContext } from "./client.js";
 
 export interface CheckAnnotation {
   path: string;
@@ -36,7 +36,31 @@ function sameCheck(
   );
 }
 
+/** How many head commits' check runs are remembered. */
+const MAX_KEPT_CHECKS = 1_000;
+
+/** What a check run says, as one comparable string (annotations apart: they decide update or new run). */
+const contentKey = (check: CheckRunContent) => JSON.stringify([check.conclusion ?? null, check.title, check.summary]);
+const annotationsKey = (check: CheckRunContent) => JSON.stringify(check.annotations);
+
+/** The status fields of a check run that says this. */
+function fieldsOf(check: CheckRunContent) {
+  return {
+    status: check.conclusion ? ("completed" as const) : ("in_progress" as const),
+    ...(check.conclusion ? { conclusion: check.conclusion, completed_at: new Date().toISOString() } : {}),
+  };
+}
+
 export function checksArea({ octokit, owner, repo, appId }: GitHubContext) {
+  // The check run of each head commit as pao last wrote it: the same content again costs no call, new content on the
+  // same annotations one update. Forgotten when an update fails, so the next publication looks again.
+  const published = new Map<string, { id: number; content: string; annotations: string }>();
+  const remember = (headSha: string, id: number, check: CheckRunContent) => {
+    published.delete(`${headSha}:${check.name}`);
+    if (published.size >= MAX_KEPT_CHECKS) published.delete(published.keys().next().value!);
+    published.set(`${headSha}:${check.name}`, { id, content: contentKey(check), annotations: annotationsKey(check) });
+  };
+
   /** Whether a check run carries exactly these annotations, in any order. */
   async function hasAnnotations(checkRunId: number | bigint, wanted: readonly CheckAnnotation[]): Promise<boolean> {
     if (wanted.length === 0) return true;
@@ -58,52 +82,69 @@ export function checksArea({ octokit, owner, repo, appId }: GitHubContext) {
      * that already says all of this is not written again. Annotations go out 50 per call, as GitHub requires.
      */
     async publishCheckRun(headSha: string, check: CheckRunContent): Promise<number> {
-      const { data: existing } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-        owner,
-        repo,
-        ref: headSha,
-        check_name: check.name,
-        ...(appId !== undefined ? { app_id: appId } : {}),
-      });
-      const fields = {
-        status: check.conclusion ? ("completed" as const) : ("in_progress" as const),
-        ...(check.conclusion ? { conclusion: check.conclusion, completed_at: new Date().toISOString() } : {}),
-      };
-      const current = existing.check_runs.find((run) => appId === undefined || run.app?.id === appId);
-      if (current && current.output.annotations_count === check.annotations.length && (await hasAnnotations(current.id, check.annotations))) {
-        // Writes are what GitHub's secondary limits count: a run that already says this is left alone.
-        if (sameCheck(current, check)) return Number(current.id);
-        await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-          owner,
-          repo,
-          check_run_id: current.id,
-          ...fields,
-          output: { title: check.title, summary: check.summary },
-        });
-        return Number(current.id);
+      const key = `${headSha}:${check.name}`;
+      const known = published.get(key);
+      if (known && known.annotations === annotationsKey(check)) {
+        if (known.content === contentKey(check)) return known.id;
+        try {
+          await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner, repo, check_run_id: known.id, ...fieldsOf(check), output: { title: check.title, summary: check.summary } });
+          remember(headSha, known.id, check);
+          return known.id;
+        } catch (error) {
+          published.delete(key);
+          if (statusOf(error) !== 404) throw error;
+        }
       }
-      const batches: CheckAnnotation[][] = [];
-      for (let i = 0; i < check.annotations.length; i += 50) batches.push(check.annotations.slice(i, i + 50));
-      const output = (annotations: CheckAnnotation[]) => ({ title: check.title, summary: check.summary, ...(annotations.length > 0 ? { annotations } : {}) });
-      const { data } = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {
-        owner,
-        repo,
-        name: check.name,
-        head_sha: headSha,
-        ...fields,
-        output: output(batches[0] ?? []),
-      });
-      for (const batch of batches.slice(1)) {
-        await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-          owner,
-          repo,
-          check_run_id: data.id,
-          output: output(batch),
-        });
-      }
-      return Number(data.id);
+      const id = await findOrCreate(headSha, check);
+      remember(headSha, id, check);
+      return id;
     },
   };
+
+  /** Publishes by looking at the runs GitHub lists for the commit: update in place, or a new run. */
+  async function findOrCreate(headSha: string, check: CheckRunContent): Promise<number> {
+    const { data: existing } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner,
+      repo,
+      ref: headSha,
+      check_name: check.name,
+      ...(appId !== undefined ? { app_id: appId } : {}),
+    });
+    const fields = fieldsOf(check);
+    const current = existing.check_runs.find((run) => appId === undefined || run.app?.id === appId);
+    if (current && current.output.annotations_count === check.annotations.length && (await hasAnnotations(current.id, check.annotations))) {
+      // Writes are what GitHub's secondary limits count: a run that already says this is left alone.
+      if (sameCheck(current, check)) return Number(current.id);
+      await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner,
+        repo,
+        check_run_id: current.id,
+        ...fields,
+        output: { title: check.title, summary: check.summary },
+      });
+      return Number(current.id);
+    }
+    const batches: CheckAnnotation[][] = [];
+    for (let i = 0; i < check.annotations.length; i += 50) batches.push(check.annotations.slice(i, i + 50));
+    const output = (annotations: CheckAnnotation[]) => ({ title: check.title, summary: check.summary, ...(annotations.length > 0 ? { annotations } : {}) });
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      owner,
+      repo,
+      name: check.name,
+      head_sha: headSha,
+      ...fields,
+      output: output(batches[0] ?? []),
+    });
+    for (const batch of batches.slice(1)) {
+      await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner,
+        repo,
+        check_run_id: data.id,
+        output: output(batch),
+      });
+    }
+    return Number(data.id);
+  }
 }
 
 export type ChecksArea = ReturnType<typeof checksArea>;

@@ -1,7 +1,10 @@
 /**
- * The repository's git data and contents: branches, trees, blobs, and compare-and-swap commits. Blobs are cached
- * by their sha: a git object never changes, so a snapshot refresh fetches only content it has not seen.
+ * The repository's git data and contents: branches, trees, blobs, and compare-and-swap commits. A git object never
+ * changes, so what is read by sha is kept: blobs (those of the current snapshot, and the most recently used others
+ * within a byte budget, such as the request files of open pull requests) and the trees of recent commits. Only
+ * refs move; they are always read afresh.
  */
+import { createHash } from "node:crypto";
 import { orNone, statusOf, type GitHubContext } from "./client.js";
 
 export interface TreeEntry {
@@ -15,9 +18,31 @@ export interface TreeEntry {
 
 /** How many (commit, path) answers fileShaAt keeps. */
 const MAX_KEPT_FILE_SHAS = 10_000;
+/** How many commits' tree listings are kept. */
+const MAX_KEPT_TREES = 32;
+/** Bytes of blobs kept beyond the current snapshot's, most recently used first. */
+const RECENT_BLOB_BYTES = 32 * 1024 * 1024;
+
+/** The sha git gives a blob with this content: equal shas, equal content. */
+export function gitBlobSha(text: string): string {
+  const body = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+}
+
+/** What a successful compare-and-swap commit made: the commit and its root tree. */
+export interface Committed {
+  commit: string;
+  tree: string;
+}
 
 export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
+  // Insertion order is recency: a hit is moved to the end, the oldest beyond the budget go first.
   const blobs = new Map<string, string>();
+  const trees = new Map<string, TreeEntry[]>();
+  const keepBlob = (sha: string, text: string) => {
+    blobs.delete(sha);
+    blobs.set(sha, text);
+  };
   const fileShas = new Map<string, string | null>();
   const entry = (e: { path?: string; type?: string; sha?: string; size?: number; mode?: string }, prefix = ""): TreeEntry => ({
     path: `${prefix}${e.path!}`,
@@ -61,21 +86,39 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
      * the folders that matter are listed one call each instead.
      */
     async tree(commitSha: string, folders: readonly string[]): Promise<TreeEntry[]> {
+      const key = `${commitSha}\0${folders.join("\0")}`;
+      const kept = trees.get(key);
+      if (kept) return kept;
       const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: commitSha, recursive: "1" });
-      if (!data.truncated) return data.tree.map((e) => entry(e));
-      const out: TreeEntry[] = [];
-      for (const path of folders) out.push(...(await folder(commitSha, path)));
+      let out: TreeEntry[];
+      if (!data.truncated) out = data.tree.map((e) => entry(e));
+      else {
+        out = [];
+        for (const path of folders) out.push(...(await folder(commitSha, path)));
+      }
+      if (trees.size >= MAX_KEPT_TREES) trees.delete(trees.keys().next().value!);
+      trees.set(key, out);
       return out;
     },
 
     /** A blob's text, fetched once per sha. */
     async blob(sha: string): Promise<string> {
       const cached = blobs.get(sha);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        keepBlob(sha, cached);
+        return cached;
+      }
       const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner, repo, file_sha: sha });
       const text = data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : data.content;
-      blobs.set(sha, text);
+      keepBlob(sha, text);
       return text;
+    },
+
+    /** Keeps content pao wrote itself, so reading it back costs nothing; returns its sha. */
+    rememberBlob(text: string): string {
+      const sha = gitBlobSha(text);
+      keepBlob(sha, text);
+      return sha;
     },
 
     /** A file's blob sha at a commit, or null when it has no such file. Commits never change, so answers are kept. */
@@ -97,8 +140,8 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
      * when the commit was made (no force), else GitHub answers 422 and this returns "conflict" for the caller to
      * retry on fresh state. A branch that does not exist yet is created with a root commit.
      */
-    async commitFiles(branch: string, parent: string | null, files: ReadonlyMap<string, string>, message: string): Promise<string | "conflict"> {
-      const base = parent ? (await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: parent })).data.tree.sha : undefined;
+    async commitFiles(branch: string, parent: string | null, files: ReadonlyMap<string, string>, message: string, parentTree?: string): Promise<Committed | "conflict"> {
+      const base = parent ? (parentTree ?? (await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: parent })).data.tree.sha) : undefined;
       const { data: tree } = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
         owner,
         repo,
@@ -118,16 +161,24 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
         // No clear answer (a 5xx, a 409, a time-out): GitHub may have moved the ref all the same. The ref says which —
         // ours, or not moved (nothing happened: redo on fresh state) — so a commit that landed is never taken for lost.
         const head = await orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null).catch(() => undefined);
-        if (head === commit.sha) return commit.sha;
+        if (head === commit.sha) return { commit: commit.sha, tree: tree.sha };
         if (head !== undefined && head === parent) return "conflict";
         throw error;
       }
-      return commit.sha;
+      return { commit: commit.sha, tree: tree.sha };
     },
 
-    /** Forgets every cached blob but these (the ones the current snapshot is made of), so the cache cannot grow without bound. */
+    /**
+     * Keeps every blob of these (the ones the current snapshot is made of) and, of the others, the most recently
+     * used within a byte budget, so the cache cannot grow without bound.
+     */
     retainBlobs(shas: ReadonlySet<string>): void {
-      for (const sha of blobs.keys()) if (!shas.has(sha)) blobs.delete(sha);
+      let budget = RECENT_BLOB_BYTES;
+      for (const [sha, text] of [...blobs].reverse()) {
+        if (shas.has(sha)) continue;
+        budget -= text.length;
+        if (budget < 0) blobs.delete(sha);
+      }
     },
 
     /** How many blobs are cached (for tests and metrics). */

@@ -28,7 +28,16 @@ export type MergeMethod = "merge" | "squash" | "rebase";
 /** How a merge went: merged, or refused by GitHub with its reason (a moved head, branch protection, a merge queue). */
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; status: number; message: string };
 
+/** How many pull requests' file lists are kept. */
+const MAX_KEPT_FILE_LISTS = 1_000;
+
+type ChangedFile = { path: string; status: string; sha: string };
+
 export function pullsArea({ octokit, owner, repo }: GitHubContext) {
+  // A pull request's files are the diff from where its head left the base branch to its head: a new head commit
+  // changes them, and so does another base branch, but the base branch moving on (other pull requests merged) does
+  // not. Kept by head commit and base branch.
+  const fileLists = new Map<string, ChangedFile[]>();
   return {
     /** A pull request as GitHub has it now (webhooks may arrive late or twice; this is the truth). */
     async pullRequest(pullNumber: number): Promise<PullRequestInfo> {
@@ -51,10 +60,19 @@ export function pullsArea({ octokit, owner, repo }: GitHubContext) {
       return pulls.map((p) => ({ number: p.number, updatedAt: p.updated_at }));
     },
 
-    /** The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). */
-    async pullRequestFiles(pullNumber: number): Promise<Array<{ path: string; status: string; sha: string }>> {
-      const files = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner, repo, pull_number: pullNumber, per_page: PAGE_SIZE, page }));
-      return files.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" }));
+    /**
+     * The files a pull request changes: path, status and blob sha (GitHub lists at most 3,000). Listed once per head
+     * commit and base branch.
+     */
+    async pullRequestFiles(pr: Pick<PullRequestInfo, "number" | "headSha" | "base">): Promise<ChangedFile[]> {
+      const key = `${pr.number}:${pr.headSha}:${pr.base}`;
+      const kept = fileLists.get(key);
+      if (kept) return kept;
+      const files = await allPages((page) => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner, repo, pull_number: pr.number, per_page: PAGE_SIZE, page }));
+      const out = files.map((f) => ({ path: f.filename, status: f.status, sha: f.sha ?? "" }));
+      if (fileLists.size >= MAX_KEPT_FILE_LISTS) fileLists.delete(fileLists.keys().next().value!);
+      fileLists.set(key, out);
+      return out;
     },
 
     /** Every submitted review of a pull request, oldest first. */

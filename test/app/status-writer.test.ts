@@ -60,12 +60,12 @@ describe("the status writer", () => {
     // Someone else commits to the branch between our read of it and our swap.
     let raced = false;
     const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFiles = async (branch, parent, files, message) => {
+    racing.commitFiles = async (...args) => {
       if (!raced) {
         raced = true;
         commitFiles(current(), repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
       }
-      return gateway.commitFiles(branch, parent, files, message);
+      return gateway.commitFiles(...args);
     };
     const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
     const before = updates().length;
@@ -84,12 +84,12 @@ describe("the status writer", () => {
     // Another replica changes the same record between our read and our swap.
     let raced = false;
     const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFiles = async (branch, parent, files, message) => {
+    racing.commitFiles = async (...args) => {
       if (!raced) {
         raced = true;
         commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
       }
-      return gateway.commitFiles(branch, parent, files, message);
+      return gateway.commitFiles(...args);
     };
     const seen: Array<Record<string, unknown> | undefined> = [];
     const result = await new StatusWriter(racing, "pao-status").update(id, (current) => {
