@@ -66,4 +66,17 @@ describe("publishing the check run", () => {
     const all = current().calls.filter((c) => c.operationId === "checks/create" || c.operationId === "checks/update").slice(-3);
     expect(all.map((c) => c.operationId)).toEqual(["checks/create", "checks/update", "checks/update"]);
   });
+
+  it("remembers what it published: the same again costs no call, new text on the same annotations one update", async () => {
+    const { head, gateway } = world();
+    await gateway.publishCheckRun(head, check("fulfilling: 0 of 3", [], undefined));
+    const during = async (work: () => Promise<unknown>) => {
+      const from = current().calls.length;
+      await work();
+      return current().calls.slice(from).map((c) => c.operationId);
+    };
+    expect(await during(() => gateway.publishCheckRun(head, check("fulfilling: 0 of 3", [], undefined)))).toEqual([]);
+    expect(await during(() => gateway.publishCheckRun(head, check("fulfilling: 1 of 3", [], undefined)))).toEqual(["checks/update"]);
+    expect(await during(() => gateway.publishCheckRun(head, check("fulfilled", [], "success")))).toEqual(["checks/update"]);
+  });
 });

@@ -141,4 +141,69 @@ describe("the status writer", () => {
     expect(fileOn(repo, "pao-status", recordPath("req-ffffffffffff"))).toBe("status: [unclosed\n");
     expect(fileOn(repo, "pao-status", recordPath("req-111111111111"))).toBeDefined();
   });
+
+  it("writes after its own commit without reading the branch: tree, commit, swap", async () => {
+    const { gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    await writer.write(record("req-a1a1a1a1a1a1"));
+    const from = current().calls.length;
+    await writer.write(record("req-a1a1a1a1a1a1", "failed"));
+    await writer.write(record("req-b2b2b2b2b2b2"));
+    expect(current().calls.slice(from).map((c) => c.operationId)).toEqual([
+      "git/create-tree",
+      "git/create-commit",
+      "git/update-ref",
+      "git/create-tree",
+      "git/create-commit",
+      "git/update-ref",
+    ]);
+  });
+
+  it("when someone else committed since its own last commit, the swap is refused and the write redone on the branch as it is", async () => {
+    const { repo, gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    await writer.write(record("req-c3c3c3c3c3c3"));
+    commitFiles(current(), repo, "pao-status", { [recordPath("req-d4d4d4d4d4d4")]: recordText(record("req-d4d4d4d4d4d4")) }, { message: "another replica" });
+    const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
+    const before = updates().length;
+    const result = await writer.update("req-c3c3c3c3c3c3", (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [] }));
+    expect(updates().slice(before).map((c) => c.status)).toEqual([422, 200]);
+    expect(result.raced).toBe(true);
+    expect(fileOn(repo, "pao-status", recordPath("req-d4d4d4d4d4d4"))).toBeDefined();
+    expect(parse(fileOn(repo, "pao-status", recordPath("req-c3c3c3c3c3c3"))!).status).toBe("failed");
+  });
+
+  it("a decision that changes nothing is checked against the branch: when it moved, it is decided again on what the branch holds", async () => {
+    const { repo, gateway } = world();
+    const writer = new StatusWriter(gateway, "pao-status");
+    const id = "req-e5e5e5e5e5e5";
+    await writer.write(record(id));
+    commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 7 } }) }, { message: "another replica" });
+    const seen: unknown[] = [];
+    const result = await writer.update(id, (now) => {
+      seen.push(now?.parameters["replicas"]);
+      return { record: now, effects: [] };
+    });
+    expect(seen).toEqual([3, 7]);
+    expect(result.record?.parameters).toMatchObject({ replicas: 7 });
+    expect(result.commit).toBeNull();
+  });
+
+  it("reports each commit it made, with the files, to whoever follows the branch", async () => {
+    const { gateway } = world();
+    const made: Array<{ parent: string | null; commit: string; paths: string[] }> = [];
+    const writer = new StatusWriter(gateway, "pao-status", { onCommitted: (c) => made.push({ parent: c.parent, commit: c.commit, paths: [...c.files.keys()] }) });
+    const first = await writer.write(record("req-f6f6f6f6f6f6"));
+    const second = await writer.write(record("req-f6f6f6f6f6f6", "failed"));
+    expect(made).toEqual([
+      { parent: null, commit: first, paths: [recordPath("req-f6f6f6f6f6f6")] },
+      { parent: first, commit: second, paths: [recordPath("req-f6f6f6f6f6f6")] },
+    ]);
+  });
+
+  it("writes a record's keys in the schema's order, so a record built in another order is the same file", () => {
+    const one = record("req-a7a7a7a7a7a7");
+    const reordered = Object.fromEntries(Object.entries(one).reverse()) as typeof one;
+    expect(recordText(reordered)).toBe(recordText(one));
+  });
 });
