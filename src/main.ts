@@ -15,7 +15,7 @@ import { DispatchAnswers } from "./app/dispatch-answers.js";
 import { Timers } from "./app/timers.js";
 import { createTokenAuthorizer } from "./github/api-auth.js";
 import { createGitHubGateway } from "./github/gateway.js";
-import { pacedOctokit } from "./github/write-pacing.js";
+import { paoOctokit } from "./github/probot-octokit.js";
 import { createGitHubSource, type GitHubSource } from "./repo/github-source.js";
 import { createLocalSource } from "./repo/local-source.js";
 import { diagnosticsLogger } from "./repo/log-diagnostics.js";
@@ -106,7 +106,7 @@ async function githubMode(config: Config): Promise<Running> {
   const probot = createProbot({
     env: {},
     overrides: {
-      Octokit: pacedOctokit(config.writeIntervalMs),
+      Octokit: paoOctokit({ writeIntervalMs: config.writeIntervalMs }),
       appId: gh.appId,
       privateKey: gh.privateKey,
       secret: gh.webhookSecret,
