@@ -27,6 +27,9 @@ export interface FactsDeps {
 }
 
 /** How far before an attempt's intent a run may have been created and still be its run (clocks differ). */
+/** What looking at runs needs: GitHub, and the dispatch answers this process saw. */
+type RunDeps = Pick<FactsDeps, "gateway" | "answers">;
+
 const CLOCK_SLACK_MS = 120_000;
 
 export async function gatherFulfilment(
@@ -35,12 +38,14 @@ export async function gatherFulfilment(
   record: StatusRecord | null,
   assessment: RequestAssessment | null,
   context: { pullRequest: number; author: string; headSha: string },
+  /** The record's runs, looked at already (beside the pull request, to save a round trip); looked at here if not. */
+  observed?: Promise<Map<string, RunObservation>>,
 ): Promise<FulfilmentFacts> {
   const repository = `${deps.gateway.owner}/${deps.gateway.repo}`;
   const frozen = record?.catalog_commit ? await frozenPlanOf(deps, snapshot, record, assessment, context) : startingPlan(snapshot, assessment);
   return {
     frozen,
-    runs: record ? await observeRuns(deps, record, snapshot.repository.branch, repository) : new Map(),
+    runs: record ? await (observed ?? observeRuns(deps, record, snapshot.repository.branch)) : new Map(),
     settings: deps.settings,
     defaultBranch: snapshot.repository.branch,
     repository,
@@ -86,45 +91,47 @@ function parallelLimitOf(definition: { kind: string }): number | undefined {
 }
 
 /** What GitHub says of the run of each attempt in flight. */
-async function observeRuns(deps: FactsDeps, record: StatusRecord, defaultBranch: string, repository: string): Promise<Map<string, RunObservation>> {
-  const out = new Map<string, RunObservation>();
-  for (const step of record.fulfillment.steps) {
-    const attempt = step.attempts[step.attempts.length - 1];
-    if (!attempt || !step.workflow) continue;
-    const key = attemptKey(record.request_id, step.step_id, attempt.attempt_number);
-    const identity = { key, workflow: step.workflow, defaultBranch, repository };
-    if (waitsForRetry(step) && attempt.run_id) {
-      // Its run may have been re-run by hand meanwhile (the engine then takes it back as this attempt).
-      const run = await deps.gateway.workflowRun(attempt.run_id);
-      if (run && runMatches(run, identity) && run.runAttempt > (attempt.run_attempt ?? 1)) out.set(key, await observe(deps, run, step));
-      continue;
-    }
-    if (attempt.status !== "dispatched" && attempt.status !== "running") continue;
-    const answer = deps.answers.get(key);
-    if (answer && "refused" in answer) {
-      out.set(key, { found: false, refused: answer.refused });
-      continue;
-    }
-    const runId = attempt.run_id ?? (answer && "runId" in answer ? answer.runId : null);
-    let run = runId ? await deps.gateway.workflowRun(runId) : null;
-    if (run && !runMatches(run, identity)) run = null;
-    if (!run && !attempt.run_id) {
-      const since = new Date(Date.parse(attempt.requested_at ?? record.updated_at) - CLOCK_SLACK_MS).toISOString();
-      const candidates = (await deps.gateway.dispatchedRuns(step.workflow, defaultBranch, since)).filter((r) => runMatches(r, identity));
-      // The first run dispatched for the attempt is its run.
-      run = candidates.sort((a, b) => a.id - b.id)[0] ?? null;
-    }
-    if (!run) {
-      out.set(key, { found: false });
-      continue;
-    }
-    out.set(key, await observe(deps, run, step));
+/** What GitHub says of the runs of a record's live attempts (and of failed ones waiting for a retry), steps side by side. */
+export async function observeRuns(deps: RunDeps, record: StatusRecord, defaultBranch: string): Promise<Map<string, RunObservation>> {
+  const repository = `${deps.gateway.owner}/${deps.gateway.repo}`;
+  const seen = await Promise.all(record.fulfillment.steps.map((step) => observeStep(deps, record, step, defaultBranch, repository)));
+  // In the steps' order, whatever order GitHub answered in.
+  return new Map(seen.filter((entry): entry is [string, RunObservation] => entry !== null));
+}
+
+async function observeStep(
+  deps: RunDeps,
+  record: StatusRecord,
+  step: StatusRecord["fulfillment"]["steps"][number],
+  defaultBranch: string,
+  repository: string,
+): Promise<[string, RunObservation] | null> {
+  const attempt = step.attempts[step.attempts.length - 1];
+  if (!attempt || !step.workflow) return null;
+  const key = attemptKey(record.request_id, step.step_id, attempt.attempt_number);
+  const identity = { key, workflow: step.workflow, defaultBranch, repository };
+  if (waitsForRetry(step) && attempt.run_id) {
+    // Its run may have been re-run by hand meanwhile (the engine then takes it back as this attempt).
+    const run = await deps.gateway.workflowRun(attempt.run_id);
+    return run && runMatches(run, identity) && run.runAttempt > (attempt.run_attempt ?? 1) ? [key, await observe(deps, run, step)] : null;
   }
-  return out;
+  if (attempt.status !== "dispatched" && attempt.status !== "running") return null;
+  const answer = deps.answers.get(key);
+  if (answer && "refused" in answer) return [key, { found: false, refused: answer.refused }];
+  const runId = attempt.run_id ?? (answer && "runId" in answer ? answer.runId : null);
+  let run = runId ? await deps.gateway.workflowRun(runId) : null;
+  if (run && !runMatches(run, identity)) run = null;
+  if (!run && !attempt.run_id) {
+    const since = new Date(Date.parse(attempt.requested_at ?? record.updated_at) - CLOCK_SLACK_MS).toISOString();
+    const candidates = (await deps.gateway.dispatchedRuns(step.workflow, defaultBranch, since)).filter((r) => runMatches(r, identity));
+    // The first run dispatched for the attempt is its run.
+    run = candidates.sort((a, b) => a.id - b.id)[0] ?? null;
+  }
+  return [key, run ? await observe(deps, run, step) : { found: false }];
 }
 
 /** A run found for an attempt, with the outputs it published when it succeeded. */
-async function observe(deps: FactsDeps, run: RunFacts, step: { verification?: unknown }): Promise<RunObservation> {
+async function observe(deps: Pick<FactsDeps, "gateway">, run: RunFacts, step: { verification?: unknown }): Promise<RunObservation> {
   const settled = run.status === "completed" && run.conclusion === "success";
   return settled ? { found: true, run, outputs: await outputsOf(deps, run.id, step.verification != null) } : { found: true, run };
 }
@@ -133,7 +140,7 @@ async function observe(deps: FactsDeps, run: RunFacts, step: { verification?: un
 const waitsForRetry = (step: StatusRecord["fulfillment"]["steps"][number]): boolean =>
   step.status === "pending" && step.next_attempt_at != null && step.attempts.at(-1)?.status === "failed";
 
-async function outputsOf(deps: FactsDeps, runId: number, needed: boolean) {
+async function outputsOf(deps: Pick<FactsDeps, "gateway">, runId: number, needed: boolean) {
   const artifact = await deps.gateway.runArtifact(runId, OUTPUTS_ARTIFACT, MAX_ARTIFACT_BYTES);
   if (artifact === "too-large") return { ok: false as const, type: "outputs_too_large", message: `the ${OUTPUTS_ARTIFACT} artifact is larger than ${MAX_ARTIFACT_BYTES} bytes` };
   if (artifact === null) {

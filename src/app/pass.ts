@@ -18,6 +18,7 @@ import type { ApprovalState } from "../fulfillment/approval.js";
 import { assessRequestFiles, type RequestAssessment } from "../fulfillment/assess.js";
 import { decide, type PullRequestFacts } from "../fulfillment/decide.js";
 import type { Effect } from "../fulfillment/effects.js";
+import type { RunObservation } from "../fulfillment/run-facts.js";
 import { decideMerge } from "../fulfillment/merge.js";
 import type { EngineSettings } from "../fulfillment/settings.js";
 import type { StatusRecord } from "../fulfillment/status-record.js";
@@ -27,7 +28,7 @@ import type { Snapshot } from "../repo/snapshot.js";
 import { judgeApprovals, type ApprovalsPort } from "./approvals.js";
 import type { DispatchAnswers } from "./dispatch-answers.js";
 import { performEffects, type EffectsPort } from "./effects.js";
-import { gatherFulfilment, type FactsPort } from "./fulfilment-facts.js";
+import { gatherFulfilment, observeRuns, type FactsPort } from "./fulfilment-facts.js";
 import { publishPullRequest, type PublishPort, type RecordOutcome } from "./publish.js";
 import type { StatusWriter } from "./status-writer.js";
 import type { Timers } from "./timers.js";
@@ -60,8 +61,17 @@ const isRequestFile = (path: string) => isYamlUnder(path, DEFAULT_LAYOUT.request
  */
 export async function runPullRequestPass(deps: PassDeps, number: number): Promise<{ again: boolean }> {
   const { gateway } = deps;
-  const pr = await gateway.pullRequest(number);
   const snapshot = deps.source.current();
+  // The runs of the records this pull request has are looked at while the pull request is read: one round trip
+  // less between a run's event and the dispatch it makes possible.
+  const observed = new Map<StatusRecord, Promise<Map<string, RunObservation>>>();
+  for (const record of snapshot.records.values()) {
+    if (record.pull_request !== number || !record.started_at) continue;
+    const looking = observeRuns(deps, record, snapshot.repository.branch);
+    looking.catch(() => undefined); // Seen by the caller that awaits it; a pass that fails before then drops it.
+    observed.set(record, looking);
+  }
+  const pr = await gateway.pullRequest(number);
   const changed = await gateway.pullRequestFiles(pr);
   const files = await Promise.all(
     changed.filter((f) => f.status !== "removed" && isRequestFile(f.path)).map(async (f) => ({ path: f.path, sha: f.sha, text: await gateway.blob(f.sha) })),
@@ -76,7 +86,7 @@ export async function runPullRequestPass(deps: PassDeps, number: number): Promis
   const approvals = await judgeApprovals(deps, pr, assessments);
   const settings: EngineSettings = { dispatchGraceMs: deps.dispatchGraceMs, merge: snapshot.catalog.config.merge };
 
-  const decided = pr.fork ? { records: new Map<string, RecordOutcome>(), raced: false, effects: [] } : await recordRequests(deps, snapshot, pr, assessments, approvals, settings);
+  const decided = pr.fork ? { records: new Map<string, RecordOutcome>(), raced: false, effects: [] } : await recordRequests(deps, snapshot, pr, assessments, approvals, settings, observed);
   const outcomes = await performEffects(effectDeps(deps, number), decided.effects);
   if (!pr.fork) await mergeWhenDone(deps, pr, decided.records, settings);
 
@@ -99,6 +109,7 @@ async function recordRequests(
   assessments: readonly RequestAssessment[],
   approvals: ReadonlyMap<string, ApprovalState>,
   settings: EngineSettings,
+  observed: ReadonlyMap<StatusRecord, Promise<Map<string, RunObservation>>>,
 ): Promise<{ records: Map<string, RecordOutcome>; raced: boolean; effects: Effect[] }> {
   const now = deps.now().toISOString();
   const pullRequest: PullRequestFacts = {
@@ -125,7 +136,7 @@ async function recordRequests(
       const approval = request ? (approvals.get(request.path) ?? null) : null;
       try {
         const known = snapshot.records.get(id) ?? null;
-        const fulfilment = await gatherFulfilment({ ...deps, settings }, snapshot, known, request, { pullRequest: pr.number, author: pr.author, headSha: pr.headSha });
+        const fulfilment = await gatherFulfilment({ ...deps, settings }, snapshot, known, request, { pullRequest: pr.number, author: pr.author, headSha: pr.headSha }, known ? observed.get(known) : undefined);
         const written = await deps.writer.update(id, (current) => decide(current, { pullRequest, request, approval, now, fulfilment }));
         records.set(id, written.record);
         effects.push(...written.effects);

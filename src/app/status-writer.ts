@@ -11,7 +11,7 @@ import type { Decision } from "../fulfillment/decide.js";
 import type { Effect } from "../fulfillment/effects.js";
 import { StatusRecord } from "../fulfillment/status-record.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import { gitBlobSha } from "../github/git-data.js";
+import { gitBlobSha, type FileCommitted } from "../github/git-data.js";
 import type { OwnCommit } from "../repo/github-source.js";
 import { parseStatusRecords } from "../repo/snapshot.js";
 
@@ -96,7 +96,7 @@ export class StatusWriter {
   private known: KnownHead | undefined;
 
   constructor(
-    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "blob" | "commitFiles" | "rememberBlob">,
+    private readonly gateway: Pick<GitHubGateway, "branchCommit" | "tree" | "blob" | "commitFiles" | "commitFile" | "rememberBlob">,
     /** A function when the branch is a setting that may change (`.github/pao.yml` on the default branch). */
     private readonly branchName: string | (() => string),
     private readonly options: { onCommitted?: (commit: OwnCommit) => void } = {},
@@ -178,16 +178,16 @@ export class StatusWriter {
         }
         return results;
       }
-      const message = changed.size === 1 ? `pao: ${[...changed.keys()][0]}` : `pao: ${changed.size} status records`;
-      const made = await this.gateway.commitFiles(branch, state.head, changed, message, state.tree);
+      const made = await this.swap(branch, state, changed);
       if (made === "conflict") {
         this.known = undefined;
         continue;
       }
       const shas = new Map(state.shas);
       for (const [path, text] of changed) shas.set(path, this.gateway.rememberBlob(text));
-      this.known = { branch, head: made.commit, tree: made.tree, shas };
-      this.options.onCommitted?.({ branch, parent: state.head, commit: made.commit, files: changed });
+      // A single-file commit may have gone on top of another writer's: then this writer no longer knows the branch.
+      this.known = made.tree !== null && made.parent === state.head ? { branch, head: made.commit, tree: made.tree, shas } : undefined;
+      if (made.tree !== null) this.options.onCommitted?.({ branch, parent: made.parent, commit: made.commit, files: changed });
       for (const path of changed.keys()) {
         const applied = results.get(path) as Applied;
         results.set(path, { ...applied, write: { ...applied.write, commit: made.commit } });
@@ -195,6 +195,19 @@ export class StatusWriter {
       return results;
     }
     throw new Error(`the ${branch} branch kept moving; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * One record changed on an existing branch: one call, compare-and-swap on that record's file (other records may
+   * move meanwhile; no decision here read them). Several: one commit of them all, compare-and-swap on the branch.
+   */
+  private async swap(branch: string, state: BranchState, changed: ReadonlyMap<string, string>): Promise<FileCommitted | "conflict"> {
+    if (changed.size === 1 && state.head !== null) {
+      const [path, text] = [...changed][0]!;
+      return this.gateway.commitFile(branch, path, text, state.shas.get(path) ?? null, `pao: ${path}`);
+    }
+    const made = await this.gateway.commitFiles(branch, state.head, changed, `pao: ${changed.size} status records`, state.tree);
+    return made === "conflict" ? made : { ...made, parent: state.head };
   }
 
   /** The branch as this writer last left it when it may assume so, else as GitHub has it now. */

@@ -35,6 +35,14 @@ export interface Committed {
   tree: string;
 }
 
+/** What a single-file commit made: also the commit it went on top of. Null when the answer was lost and only the
+ * file said the commit was made. */
+export interface FileCommitted {
+  commit: string;
+  tree: string | null;
+  parent: string | null;
+}
+
 export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
   // Insertion order is recency: a hit is moved to the end, the oldest beyond the budget go first.
   const blobs = new Map<string, string>();
@@ -166,6 +174,44 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
         throw error;
       }
       return { commit: commit.sha, tree: tree.sha };
+    },
+
+    /**
+     * Commits one file on an existing branch in a single call (the contents API), compare-and-swap on the file: GitHub
+     * refuses it (409) when the file is no longer at `expected`, or (422) when it was to be created and now exists;
+     * both are "conflict". Other files may have moved meanwhile: the commit goes on top of whatever the branch holds,
+     * and `parent` says what that was. One call instead of three (tree, commit, ref) for the common single change.
+     */
+    async commitFile(branch: string, path: string, content: string, expected: string | null, message: string): Promise<FileCommitted | "conflict"> {
+      try {
+        const { data } = await octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", {
+          owner,
+          repo,
+          path,
+          branch,
+          message,
+          content: Buffer.from(content, "utf8").toString("base64"),
+          ...(expected ? { sha: expected } : {}),
+          // Our own compare-and-swap: a retry by the client would only repeat a refused swap.
+          request: { retries: 0 },
+        });
+        return { commit: data.commit.sha!, tree: data.commit.tree!.sha!, parent: data.commit.parents?.[0]?.sha ?? null };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 409 || status === 422) return "conflict";
+        // No clear answer: the file says whether GitHub made the commit — ours, or unmoved (redo on fresh state).
+        const now = await orNone(async () => {
+          const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path, ref: branch });
+          return !Array.isArray(data) && data.type === "file" ? data.sha : null;
+        }, null).catch(() => undefined);
+        if (now === gitBlobSha(content)) {
+          const head = await orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null).catch(() => null);
+          // Made: a commit that holds it is all that is known (not its tree, nor what came before it).
+          if (head) return { commit: head, tree: null, parent: null };
+        }
+        if (now !== undefined && now === expected) return "conflict";
+        throw error;
+      }
     },
 
     /**

@@ -53,11 +53,31 @@ describe("the status writer", () => {
     for (const id of ids) expect(fileOn(repo, "pao-status", recordPath(id))).toBeDefined();
   });
 
-  it("redoes a write that lost a race on fresh state, keeping the other writer's commit", async () => {
+  it("redoes a write whose record another writer changed meanwhile (409 on the file), on the branch as it is then", async () => {
     const { repo, gateway } = world();
-    const writer = new StatusWriter(gateway, "pao-status");
-    await writer.write(record("req-cccccccccccc"));
-    // Someone else commits to the branch between our read of it and our swap.
+    await new StatusWriter(gateway, "pao-status").write(record("req-cccccccccccc"));
+    // Someone else commits to the record between our read of it and our swap.
+    let raced = false;
+    const racing = Object.create(gateway) as GitHubGateway;
+    racing.commitFile = async (...args) => {
+      if (!raced) {
+        raced = true;
+        commitFiles(current(), repo, "pao-status", { [recordPath("req-cccccccccccc")]: recordText({ ...record("req-cccccccccccc"), parameters: { replicas: 5 } }), "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
+      }
+      return gateway.commitFile(...args);
+    };
+    const puts = () => current().calls.filter((c) => c.operationId === "repos/create-or-update-file-contents");
+    const before = puts().length;
+    const sha = await new StatusWriter(racing, "pao-status").write(record("req-cccccccccccc", "failed"));
+    expect(puts().slice(before).map((c) => c.status)).toEqual([409, 200]);
+    expect(repo.refs.get("heads/pao-status")).toBe(sha);
+    expect(fileOn(repo, "pao-status", "status/req-dddddddddddd.yaml")).toBeDefined();
+    expect(parse(fileOn(repo, "pao-status", recordPath("req-cccccccccccc"))!).status).toBe("failed");
+  });
+
+  it("redoes a commit of several records when the branch moved meanwhile (422 on the ref), keeping the other writer's commit", async () => {
+    const { repo, gateway } = world();
+    await new StatusWriter(gateway, "pao-status").write(record("req-a0a0a0a0a0a0"));
     let raced = false;
     const racing = Object.create(gateway) as GitHubGateway;
     racing.commitFiles = async (...args) => {
@@ -69,12 +89,11 @@ describe("the status writer", () => {
     };
     const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
     const before = updates().length;
-    const sha = await new StatusWriter(racing, "pao-status").write(record("req-cccccccccccc", "failed"));
+    const writer = new StatusWriter(racing, "pao-status");
+    // The first goes out alone (one file); the two queued behind it go out together.
+    await Promise.all(["req-b0b0b0b0b0b0", "req-c0c0c0c0c0c0", "req-d0d0d0d0d0d0"].map((id) => writer.write(record(id))));
     expect(updates().slice(before).map((c) => c.status)).toEqual([422, 200]);
-    expect(repo.refs.get("heads/pao-status")).toBe(sha);
-    expect(fileOn(repo, "pao-status", "status/req-dddddddddddd.yaml")).toBeDefined();
-    expect(parse(fileOn(repo, "pao-status", recordPath("req-cccccccccccc"))!).status).toBe("failed");
-    void writer;
+    for (const id of ["req-a0a0a0a0a0a0", "req-b0b0b0b0b0b0", "req-c0c0c0c0c0c0", "req-d0d0d0d0d0d0", "req-dddddddddddd"]) expect(fileOn(repo, "pao-status", recordPath(id))).toBeDefined();
   });
 
   it("applies an update to the record as the branch holds it after a lost race, so the other writer's change is kept", async () => {
@@ -84,12 +103,12 @@ describe("the status writer", () => {
     // Another replica changes the same record between our read and our swap.
     let raced = false;
     const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFiles = async (...args) => {
+    racing.commitFile = async (...args) => {
       if (!raced) {
         raced = true;
         commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
       }
-      return gateway.commitFiles(...args);
+      return gateway.commitFile(...args);
     };
     const seen: Array<Record<string, unknown> | undefined> = [];
     const result = await new StatusWriter(racing, "pao-status").update(id, (current) => {
@@ -105,15 +124,18 @@ describe("the status writer", () => {
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed", parameters: { replicas: 9 } });
   });
 
+  const puts = () => current().calls.filter((c) => c.operationId === "repos/create-or-update-file-contents").length;
+
   it("takes a swap GitHub made but whose answer was lost (502 after the work) as done: one commit, the effects kept", async () => {
     const { repo, gateway } = world();
     const id = "req-ffffffffffff";
     await new StatusWriter(gateway, "pao-status").write(record(id));
-    current().fault({ match: "git/update-ref", status: 502, afterWork: true, times: 1 });
-    const before = creates();
+    current().fault({ match: "repos/create-or-update-file-contents", status: 502, afterWork: true, times: 1 });
+    const before = puts();
     const result = await new StatusWriter(gateway, "pao-status").update(id, (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [{ type: "wake", key: "k", at: "2025-01-01T00:00:00Z" }] }));
     expect(result.effects).toEqual([{ type: "wake", key: "k", at: "2025-01-01T00:00:00Z" }]);
-    expect(creates() - before).toBe(1);
+    expect(result.commit).toBe(repo.refs.get("heads/pao-status"));
+    expect(puts() - before).toBe(1);
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed" });
   });
 
@@ -121,9 +143,11 @@ describe("the status writer", () => {
     const { repo, gateway } = world();
     const id = "req-999999999999";
     await new StatusWriter(gateway, "pao-status").write(record(id));
-    current().fault({ match: "git/update-ref", status: 502, times: 1 });
+    current().fault({ match: "repos/create-or-update-file-contents", status: 502, times: 1 });
+    const before = puts();
     const result = await new StatusWriter(gateway, "pao-status").update(id, (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [] }));
     expect(result.record).toMatchObject({ status: "failed" });
+    expect(puts() - before).toBe(2);
     expect(parse(fileOn(repo, "pao-status", recordPath(id))!)).toMatchObject({ status: "failed" });
   });
 
@@ -142,35 +166,37 @@ describe("the status writer", () => {
     expect(fileOn(repo, "pao-status", recordPath("req-111111111111"))).toBeDefined();
   });
 
-  it("writes after its own commit without reading the branch: tree, commit, swap", async () => {
+  it("writes after its own commit without reading the branch: one call for one record, tree, commit and swap for several", async () => {
     const { gateway } = world();
     const writer = new StatusWriter(gateway, "pao-status");
     await writer.write(record("req-a1a1a1a1a1a1"));
     const from = current().calls.length;
     await writer.write(record("req-a1a1a1a1a1a1", "failed"));
-    await writer.write(record("req-b2b2b2b2b2b2"));
+    await Promise.all(["req-b2b2b2b2b2b2", "req-c2c2c2c2c2c2", "req-d2d2d2d2d2d2"].map((id) => writer.write(record(id))));
     expect(current().calls.slice(from).map((c) => c.operationId)).toEqual([
-      "git/create-tree",
-      "git/create-commit",
-      "git/update-ref",
+      "repos/create-or-update-file-contents",
+      "repos/create-or-update-file-contents",
       "git/create-tree",
       "git/create-commit",
       "git/update-ref",
     ]);
   });
 
-  it("when someone else committed since its own last commit, the swap is refused and the write redone on the branch as it is", async () => {
+  it("when someone else committed another record since, its own record still goes out in one call, on top of theirs", async () => {
     const { repo, gateway } = world();
     const writer = new StatusWriter(gateway, "pao-status");
     await writer.write(record("req-c3c3c3c3c3c3"));
     commitFiles(current(), repo, "pao-status", { [recordPath("req-d4d4d4d4d4d4")]: recordText(record("req-d4d4d4d4d4d4")) }, { message: "another replica" });
-    const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
-    const before = updates().length;
+    const from = current().calls.length;
     const result = await writer.update("req-c3c3c3c3c3c3", (now) => ({ record: now ? { ...now, status: "failed" } : null, effects: [] }));
-    expect(updates().slice(before).map((c) => c.status)).toEqual([422, 200]);
-    expect(result.raced).toBe(true);
+    expect(current().calls.slice(from).map((c) => `${c.operationId} ${c.status}`)).toEqual(["repos/create-or-update-file-contents 200"]);
+    expect(result.raced).toBe(false);
     expect(fileOn(repo, "pao-status", recordPath("req-d4d4d4d4d4d4"))).toBeDefined();
     expect(parse(fileOn(repo, "pao-status", recordPath("req-c3c3c3c3c3c3"))!).status).toBe("failed");
+    // It no longer knows the whole branch, so the next write reads it first.
+    const next = current().calls.length;
+    await writer.write(record("req-e5e5e5e5e5e6"));
+    expect(current().calls.slice(next).map((c) => c.operationId)).toEqual(["git/get-ref", "git/get-tree", "repos/create-or-update-file-contents"]);
   });
 
   it("a decision that changes nothing is checked against the branch: when it moved, it is decided again on what the branch holds", async () => {

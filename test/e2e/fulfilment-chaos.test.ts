@@ -70,7 +70,12 @@ function injectFaults(): void {
   sim.fault({ match: "actions/get-workflow-run", status: 502, every: 11 });
   sim.fault({ match: "actions/list-workflow-runs", status: 500, every: 7 });
   sim.fault({ match: "actions/list-workflow-run-artifacts", status: 503, every: 10 });
-  // Status writes: a lost race (422), a conflict (409), server errors before and after the work.
+  // Status writes: a lost race (422), a conflict (409), server errors before and after the work; one record changes
+  // by a contents call, several by tree, commit and ref.
+  sim.fault({ match: "repos/create-or-update-file-contents", status: 409, every: 6 });
+  sim.fault({ match: "repos/create-or-update-file-contents", status: 422, every: 23 });
+  sim.fault({ match: "repos/create-or-update-file-contents", status: 502, afterWork: true, every: 29 });
+  sim.fault({ match: "repos/create-or-update-file-contents", status: 502, every: 17 });
   sim.fault({ match: "git/update-ref", status: 422, every: 6 });
   sim.fault({ match: "git/update-ref", status: 409, every: 23 });
   sim.fault({ match: "git/update-ref", status: 502, afterWork: true, every: 29 });

@@ -1,6 +1,6 @@
 /**
  * Many things at once, end to end: six independent steps whose runs all complete at the same moment, while GitHub
- * refuses two of pao's status-branch writes (a 409 and a 422, as when another writer moved the branch). Every
+ * refuses two of pao's status-branch writes of the record (a 409 and a 422, as when another writer changed it). Every
  * completion is recorded and the step that waits on all six is dispatched exactly once.
  */
 import { describe, expect, it } from "vitest";
@@ -31,14 +31,15 @@ describe("fulfilment under concurrency", { timeout: 300_000 }, () => {
     await recordWhen(id, "all six runs recorded", (r) => steps.every((s) => step(r, s).attempts[0]?.run_id != null));
     await quiet();
 
-    world().sim.fault({ match: "git/update-ref", status: 409, times: 1 });
-    world().sim.fault({ match: "git/update-ref", status: 422, times: 1 });
+    // One record changes, so each write is one contents call, compare-and-swap on the record's file.
+    world().sim.fault({ match: "repos/create-or-update-file-contents", status: 409, times: 1 });
+    world().sim.fault({ match: "repos/create-or-update-file-contents", status: 422, times: 1 });
     for (const run of runs) finish(run, "success", { http_status: 200 });
 
     const gathered = await runOf(`${id}/step-007/1`);
     const record = await recordWhen(id, "all six completed", (r) => steps.every((s) => step(r, s).status === "completed"));
     for (const s of steps) expect(step(record, s).attempts).toEqual([expect.objectContaining({ status: "completed" })]);
-    const refused = world().sim.calls.filter((c) => c.operationId === "git/update-ref" && (c.status === 409 || c.status === 422));
+    const refused = world().sim.calls.filter((c) => c.operationId === "repos/create-or-update-file-contents" && (c.status === 409 || c.status === 422));
     expect(refused).toHaveLength(2);
 
     finish(gathered, "success", { http_status: 200 });

@@ -103,6 +103,7 @@ describe("changes and closing", () => {
     // The status branch can be neither moved nor created for now: GitHub refuses the ref updates.
     world().sim.fault({ match: "git/update-ref", status: 403 });
     world().sim.fault({ match: "git/create-ref", status: 403 });
+    world().sim.fault({ match: "repos/create-or-update-file-contents", status: 403 });
     let pull: ReturnType<typeof openPullRequest>;
     try {
       pull = openPullRequest(world().sim, world().repo, { draft: true, author: "dev-user", branch: "unlucky", title: "Order a cache", files: { [path]: CACHE("unlucky") } });
