@@ -3,6 +3,7 @@
  * artifact a run published. What a run means for a request is decided in src/fulfillment; this only asks GitHub.
  */
 import type { RunFacts } from "../fulfillment/run-facts.js";
+import type { PolicyRequestOptions } from "./request-policy.js";
 import { allPages, orNone, PAGE_SIZE, type GitHubContext } from "./client.js";
 
 /** A workflow run as pao reads it: enough to tell whether it is the run of an attempt, and how it went. */
@@ -66,7 +67,8 @@ export function actionsArea({ octokit, owner, repo, dispatchTimeoutMs = DEFAULT_
     async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchAnswer> {
       const route = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
       // Octokit's bundled route types predate `return_run_details` and the 200 answer GitHub now gives.
-      const request = { retries: 0, signal: AbortSignal.timeout(dispatchTimeoutMs) };
+      // The time-out counts from when the call is sent (request-policy.ts), not while it waits its turn.
+      const request: PolicyRequestOptions = { retries: 0, answerWithinMs: dispatchTimeoutMs };
       const answer = (await octokit.request(route, { owner, repo, workflow_id: workflow, ref, inputs, return_run_details: true, request } as never)) as {
         status: number;
         data?: { workflow_run_id?: number; html_url?: string; run_url?: string };

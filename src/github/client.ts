@@ -17,7 +17,7 @@ export interface GitHubContext {
    * How long a dispatch may go unanswered before pao gives up waiting. The dispatch may still have taken effect, so
    * giving up is not a failure: the run is looked up by its title, never dispatched again.
    */
-  dispatchTimeoutMs?: number | undefined;
+  dispatchTimeoutMs?: number | undefined; // counted from when the call is sent (request-policy.ts)
 }
 
 export const PAGE_SIZE = 100;

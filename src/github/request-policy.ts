@@ -40,7 +40,14 @@ export interface RequestPolicyOptions {
   retryUnitMs?: number;
 }
 
-type RequestOptions = { method: string; url: string; request?: { retries?: number; signal?: AbortSignal } };
+/**
+ * What a caller may ask of a call beyond Octokit's own options: `retries` (0: never again), and `answerWithinMs`, a
+ * time-out that starts when the call is sent, not while it waits for its turn among the writes (a dispatch waiting
+ * behind others must not time out before it reached GitHub).
+ */
+export type PolicyRequestOptions = { retries?: number; signal?: AbortSignal; answerWithinMs?: number };
+
+type RequestOptions = { method: string; url: string; request?: PolicyRequestOptions };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -117,19 +124,32 @@ export function requestPolicy(options: RequestPolicyOptions) {
       const write = method !== "GET" && method !== "HEAD";
       const notifying = write && NOTIFYING_ROUTES.includes(opts.url);
       const retries = opts.request?.retries ?? DEFAULT_RETRIES;
-      const call = async () => request(raw);
-      const send = () => limit(() => (write ? lane(notifying, call) : call()));
+      const within = opts.request?.answerWithinMs;
+      const given = opts.request?.signal;
+      const call = async () => {
+        // Set on the options themselves: the hooks inside this one (authentication) are handed the same object, not
+        // whatever this one passes on.
+        if (within !== undefined && opts.request) {
+          const timeout = AbortSignal.timeout(within);
+          opts.request.signal = given ? AbortSignal.any([given, timeout]) : timeout;
+        }
+        return request(raw);
+      };
+      // A write waits for its turn before it takes one of the concurrent places, so waiting writes never keep reads out.
+      const send = () => (write ? lane(notifying, () => limit(call)) : limit(call));
       let rateLimited = false;
       for (let attempt = 0; ; attempt++) {
         try {
           return await send();
         } catch (error) {
-          if (opts.request?.signal?.aborted) throw error;
+          if (given?.aborted) throw error;
           const wait = rateLimitWait(error);
           if (wait !== null) {
             if (rateLimited || wait > MAX_RATE_LIMIT_WAIT_MS) throw error;
             rateLimited = true;
-            octokit.log.warn(`pao: GitHub's rate limit answered ${method} ${opts.url}; waiting ${Math.ceil(wait / 1000)} s to try once more`);
+            // Octokit types its logger as (message, info); Probot's (pino) takes a format string and its values.
+            const warn = octokit.log.warn as (format: string, ...values: unknown[]) => void;
+            warn("pao: GitHub's rate limit answered %s %s; waiting %d s to try once more", method, opts.url, Math.ceil(wait / 1000));
             await sleep(wait);
             attempt--;
             continue;

@@ -2,6 +2,7 @@
  * pao's request policy (in place of Probot's throttling and retry plugins), against the simulator: GitHub failing is
  * tried again unless the caller said not to, a rate limit is waited out once, and writes are spaced.
  */
+import { format } from "node:util";
 import { Octokit } from "@octokit/core";
 import { describe, expect, it } from "vitest";
 import { rateLimitWait, requestPolicy } from "../../src/github/request-policy.js";
@@ -10,7 +11,7 @@ import { useGatewaySimulator } from "../helpers/gateway-sim.js";
 
 const { sim: current } = useGatewaySimulator();
 const warnings: string[] = [];
-const log = { debug: () => undefined, info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+const log = { debug: () => undefined, info: () => undefined, warn: (...args: unknown[]) => void warnings.push(format(...args)), error: () => undefined };
 
 let counter = 0;
 function client(writeIntervalMs = 0) {
@@ -76,5 +77,16 @@ describe("the request policy", () => {
     expect(rateLimitWait(error(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1000" }), 990_000)).toBe(10_000);
     expect(rateLimitWait(error(403, {}))).toBeNull();
     expect(rateLimitWait(error(500, { "retry-after": "30" }))).toBeNull();
+  });
+
+  it("starts a call's answer time-out when the call is sent, not while it waits its turn among the writes", async () => {
+    const { octokit, where } = client(400);
+    const blob = (content: string, answerWithinMs?: number) =>
+      octokit.request("POST /repos/{owner}/{repo}/git/blobs", { ...where, content, ...(answerWithinMs ? { request: { answerWithinMs, retries: 0 } } : {}) });
+    // The second write waits 400 ms for its turn, longer than its 250 ms time-out, and still goes through.
+    await Promise.all([blob("first"), blob("second", 250)]);
+    // A call GitHub holds longer than its time-out is given up (and, as a dispatch asks, not tried again).
+    current().fault({ match: "git/create-blob", latencyMs: 1_000, times: 1 });
+    await expect(blob("held", 250)).rejects.toThrow();
   });
 });
