@@ -2,8 +2,9 @@
  * Writes status records to the status branch. A change is a decision function from the record as the branch has it
  * to the record it should be and the effects that go with it (the state machine's `decide`), so it is always applied
  * to fresh state: changes wait in a queue and go out together as one commit; a write that loses a race (the branch
- * moved) re-reads the records and decides again, never forcing; a record whose content did not change is never
- * committed. Callers learn the record as it stands afterwards, the commit that holds it, and the effects of the
+ * moved, or for a lone record its file) re-reads the records and decides again, never forcing; a record whose
+ * content did not change is never committed. The writer assumes the branch is where its own last commit left it,
+ * so a write costs no reads unless another writer came between. Callers learn the record as it stands afterwards, the commit that holds it, and the effects of the
  * decision that was committed: only those may be performed, since only they are backed by a recorded intent.
  */
 import { stringify } from "yaml";
@@ -178,7 +179,7 @@ export class StatusWriter {
         }
         return results;
       }
-      const made = await this.swap(branch, state, changed);
+      const made = await this.swap(branch, state, batch.size, changed);
       if (made === "conflict") {
         this.known = undefined;
         continue;
@@ -198,11 +199,12 @@ export class StatusWriter {
   }
 
   /**
-   * One record changed on an existing branch: one call, compare-and-swap on that record's file (other records may
-   * move meanwhile; no decision here read them). Several: one commit of them all, compare-and-swap on the branch.
+   * A batch of one record on an existing branch: one call, compare-and-swap on that record's file (other records may
+   * move meanwhile; no decision here read them). Otherwise one commit of the changed records, compare-and-swap on the
+   * branch, which also holds the records that were decided on and did not change.
    */
-  private async swap(branch: string, state: BranchState, changed: ReadonlyMap<string, string>): Promise<FileCommitted | "conflict"> {
-    if (changed.size === 1 && state.head !== null) {
+  private async swap(branch: string, state: BranchState, batchSize: number, changed: ReadonlyMap<string, string>): Promise<FileCommitted | "conflict"> {
+    if (batchSize === 1 && changed.size === 1 && state.head !== null) {
       const [path, text] = [...changed][0]!;
       return this.gateway.commitFile(branch, path, text, state.shas.get(path) ?? null, `pao: ${path}`);
     }

@@ -232,4 +232,33 @@ describe("the status writer", () => {
     const reordered = Object.fromEntries(Object.entries(one).reverse()) as typeof one;
     expect(recordText(reordered)).toBe(recordText(one));
   });
+
+  it("a batch where one of several records changed still swaps the branch, so the records decided on unchanged are checked too", async () => {
+    const { repo, gateway } = world();
+    const [a, b, c] = ["req-a8a8a8a8a8a8", "req-b8b8b8b8b8b8", "req-c8c8c8c8c8c8"];
+    await new StatusWriter(gateway, "pao-status").write(record(b));
+    let raced = false;
+    const racing = Object.create(gateway) as GitHubGateway;
+    racing.commitFiles = async (...args) => {
+      if (!raced) {
+        raced = true;
+        commitFiles(current(), repo, "pao-status", { [recordPath(b)]: recordText({ ...record(b), parameters: { replicas: 8 } }) }, { message: "another replica" });
+      }
+      return gateway.commitFiles(...args);
+    };
+    const writer = new StatusWriter(racing, "pao-status");
+    const seen: unknown[] = [];
+    // The first goes out alone; b (no change) and c (new) wait and go out together.
+    const [, unchanged] = await Promise.all([
+      writer.write(record(a)),
+      writer.update(b, (now) => {
+        seen.push(now?.parameters["replicas"]);
+        return { record: now, effects: [] };
+      }),
+      writer.write(record(c)),
+    ]);
+    expect(seen).toEqual([3, 8]);
+    expect(unchanged.record?.parameters).toMatchObject({ replicas: 8 });
+    expect(fileOn(repo, "pao-status", recordPath(c))).toBeDefined();
+  });
 });
