@@ -264,3 +264,25 @@ ${PROBLEM_LIST}
 ---
 <sub>Commands, one per line in a new comment: \`/status\` · \`/help\` · \`/retry step-NNN\` · \`/resume [step-NNN]\` · \`/abort [reason]\`. The requester and anyone with write permission may run them.</sub>
 `;
+
+/** The `/help` reply: the command table (src/commands/table.ts), rendered. */
+export const HELP_REPLY = `{{#if intro}}{{text intro}}
+
+{{/if}}
+| Command | What it does | Example |
+|---|---|---|
+{{#each commands}}
+| {{cell usage}} | {{text help}} | {{#each examples}}{{cell this}}{{#unless @last}}, {{/unless}}{{/each}} |
+{{/each}}
+
+One command a line, at the start of the line, in a new comment on this pull request. The requester and anyone with write permission on the repository may run them.`;
+
+/**
+ * A refused command's reply: what was refused, why, and what would work. Nothing the commenter wrote is quoted: the
+ * command is named from the table, the step from its validated id.
+ */
+export const REFUSAL_REPLY = `{{#if leftOut}}pao ran the first {{maxCommands}} commands of this comment and not the {{leftOut}} after them; write those in a new comment.{{else}}{{#if command}}pao did not run {{code command}}{{#if step}} for {{code step}}{{/if}}: {{else}}pao did not understand a command: {{/if}}{{#if notAllowed}}only the requester ({{code requester}}) and people with write permission on the repository may run it{{#if lookupFailed}}, and GitHub did not say in time whether you have that permission; try again in a minute{{/if}}.{{/if}}{{#if wrongRequestStatus}}the request is {{code requestStatus}}; it applies to requests that are {{#each allowedStatuses}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}}.{{/if}}{{#if wrongStepStatus}}{{code step}} is {{code stepStatus}}; it applies to steps that are {{#each allowedStepStatuses}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}}.{{/if}}{{#if noSuchStep}}this request has no step {{code step}}; its steps are {{#each steps}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}}.{{/if}}{{#if badArguments}}write it as {{code usage}}.{{/if}}{{#if unknown}}no command has that name{{#if nearest}}; did you mean {{code nearest}}?{{else}}.{{/if}}{{/if}}{{/if}}
+{{#if showHelp}}
+
+${HELP_REPLY}
+{{/if}}`;
