@@ -1,14 +1,14 @@
 /**
- * pao's replies to commands, against golden files in test/app/golden/reply-*.md: the `/help` table, and each kind
+ * pao's replies to commands, against golden files in test/app/golden-replies/: the `/help` table, and each kind
  * of refusal saying why and what would work. Update on purpose with UPDATE_GOLDEN=1 npx vitest run test/app.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderHelp, renderRefusalReply, type Refusal } from "../../src/app/render/replies.js";
 import { COMMANDS } from "../../src/commands/table.js";
 
-const GOLDEN = join(import.meta.dirname, "golden");
+const GOLDEN = join(import.meta.dirname, "golden-replies");
 
 function golden(scenario: string, actual: string): void {
   const file = join(GOLDEN, `${scenario}.md`);
@@ -44,6 +44,11 @@ describe("replies to commands", () => {
       golden(`reply-refused-${scenario}`, renderRefusalReply(refusal));
     });
   }
+
+  it("has one file per reply and none left over", () => {
+    const expected = ["reply-help", ...Object.keys(REFUSALS).map((s) => `reply-refused-${s}`)].map((s) => `${s}.md`).sort();
+    expect(readdirSync(GOLDEN).sort()).toEqual(expected);
+  });
 
   it("mentions nobody, even a requester whose name looks like a mention", () => {
     const text = renderRefusalReply({ type: "not-allowed", command: "abort", requester: "@octo-org/everyone", lookupFailed: false });
