@@ -5,16 +5,13 @@
  */
 import { COMMANDS, type CommandName } from "../../commands/table.js";
 import { MAX_COMMANDS } from "../../commands/parse.js";
-import type { RequestStatus, StepStatus } from "../../fulfillment/status-record.js";
+import type { AdmissionRefusal } from "../../commands/admit.js";
 import { compileMarkdown } from "./markdown.js";
 import { HELP_REPLY, REFUSAL_REPLY } from "./templates.js";
 
-/** Why a command was not run. */
+/** Why a command was not run: refused on the request (admit.ts), or not readable as written (parse.ts). */
 export type Refusal =
-  | { type: "not-allowed"; command: CommandName; requester: string; lookupFailed: boolean }
-  | { type: "wrong-request-status"; command: CommandName; requestStatus: RequestStatus }
-  | { type: "wrong-step-status"; command: CommandName; step: string; stepStatus: StepStatus }
-  | { type: "no-such-step"; command: CommandName; step: string; steps: string[] }
+  | AdmissionRefusal
   | { type: "bad-arguments"; command: CommandName }
   | { type: "unknown-command"; nearest: CommandName | null }
   | { type: "left-out"; leftOut: number };
