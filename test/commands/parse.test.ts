@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_COMMANDS, nearestCommand, parseComment } from "../../src/commands/parse.js";
 import { COMMANDS, MAX_REASON_LENGTH } from "../../src/commands/table.js";
+import { seeded } from "../helpers/seeded.js";
 
 const names = (body: string) => parseComment(body).commands.map((c) => c.name);
 
@@ -94,17 +95,6 @@ describe("parsing a comment", () => {
   });
 });
 
-/** A small seeded generator, so a failing case replays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("a thousand generated comments", () => {
   const random = seeded(12);

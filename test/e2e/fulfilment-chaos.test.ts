@@ -18,6 +18,7 @@ import { StatusRecord } from "../../src/fulfillment/status-record.js";
 import { until } from "./github-world.js";
 import { idOf, requestKit, useRequestWorld } from "./request-kit.js";
 import { fulfilmentKit, httpItem } from "./fulfilment-kit.js";
+import { seeded } from "../helpers/seeded.js";
 
 const ORDERS = 110;
 const MIN_DISPATCHES = 1000;
@@ -46,17 +47,6 @@ const CHAOS_ITEM = httpItem({
   steps: [{ name: "create" }, ...MIDDLE.map((name) => ({ name, dependsOn: ["create"] })), { name: "announce", dependsOn: MIDDLE }],
 });
 
-/** Mulberry32: a small seeded generator, so a failing run replays the same outcomes. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** GitHub's faults, each on every Nth matching call. */
 function injectFaults(): void {
