@@ -4,10 +4,12 @@
  * call to the simulator took under 2 ms), and a pass makes several calls in a row: with them, event-to-dispatch was
  * 331 ms at the median, without them 81 ms (bench/lifecycle). What they did for pao is kept, in this file:
  *
- * - writes go one at a time, at most one per PAO_WRITE_INTERVAL_MS, and writes that notify people (issues,
- *   comments, pull requests, reviews, merges) at most one per three times it, as GitHub asks of integrations
- *   (its secondary limits) and as the throttling plugin did by default;
- * - at most MAX_CONCURRENT calls at once (GitHub refuses more than 100; the plugin allowed 10);
+ * - writes go one at a time, each PAO_WRITE_INTERVAL_MS after the previous write's answer, and writes that notify
+ *   people (issues, comments, pull requests, reviews, merges) three times that after the previous such write, as
+ *   GitHub asks of integrations (its secondary limits) and as the throttling plugin did by default;
+ * - at most MAX_CONCURRENT calls at once (GitHub refuses more than 100; the plugin allowed 10); a write takes its
+ *   place only when it is its turn, so writes waiting for theirs never keep reads out;
+ * - a caller's `answerWithinMs` is a time-out armed when the call is sent, not while it waits for its turn;
  * - a 5xx or a failed connection is tried again, after 1, 4 and 9 seconds, unless the caller said
  *   `request: { retries: 0 }` (a compare-and-swap, a merge, a dispatch: repeating those is the caller's decision);
  * - a rate-limit answer (403 or 429 with `retry-after`, or the primary limit spent) is waited out once, up to
