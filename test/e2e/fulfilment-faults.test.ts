@@ -13,10 +13,12 @@ import { exampleFiles, NAME, OWNER, until } from "./github-world.js";
 import { CACHE, idOf, requestKit, useRequestWorld } from "./request-kit.js";
 import { fulfilmentKit, pipelineItem, pipelineRequest } from "./fulfilment-kit.js";
 
-const GRACE_SECONDS = 4;
-// A dispatch unanswered for 5 s is given up on (a normal one answers in milliseconds, even on a loaded machine; one
-// given up on by mistake is looked up by title all the same).
-const DISPATCH_TIMEOUT_SECONDS = 5;
+// A dispatch unanswered for 8 s is given up on (a normal one answers in milliseconds; one given up on by mistake is
+// looked up by title all the same, unless it never reached GitHub), and an attempt with no run 12 s after its intent
+// is lost. As in production, the grace is longer than the time-out: with the grace shorter, a dispatch still on its
+// way to a GitHub slowed by a busy machine was taken for lost (a full suite under load failed so, once).
+const GRACE_SECONDS = 12;
+const DISPATCH_TIMEOUT_SECONDS = 8;
 const world = useRequestWorld({ PAO_DISPATCH_GRACE_SECONDS: String(GRACE_SECONDS), PAO_DISPATCH_TIMEOUT_SECONDS: String(DISPATCH_TIMEOUT_SECONDS) });
 const { recordOn, checkRuns, commentSaying, quiet } = requestKit(world);
 const { runsOf, runOf, recordWhen, step, finish, publishItem } = fulfilmentKit(world, recordOn);
