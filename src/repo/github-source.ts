@@ -1,8 +1,9 @@
 /**
  * GitHub App mode's snapshot source: the default branch and the status branch of PAO_REPOSITORY, read through the
- * gateway. Each refresh costs one ref look-up and one recursive tree call per branch; blobs are fetched only for
- * shas not seen before, and the catalog loader re-validates only files whose sha changed. A push to either branch
- * (the webhook) or POST /admin/catalog/refresh triggers a refresh.
+ * gateway. Each refresh costs one ref look-up per branch and one recursive tree call per branch that moved; blobs
+ * are fetched only for shas not seen before, and the catalog loader re-validates only files whose sha changed. A
+ * push to either branch (the webhook) or POST /admin/catalog/refresh triggers a refresh, except the pushes of pao's
+ * own status commits: the status writer reports those and they are applied from what was written.
  */
 import { CatalogLoader } from "../catalog/load.js";
 import type { Catalog } from "../catalog/model.js";
