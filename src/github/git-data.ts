@@ -52,6 +52,9 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
     blobs.set(sha, text);
   };
   const fileShas = new Map<string, string | null>();
+  /** The commit a branch points at now, or null when there is no such branch. Refs move: never kept. */
+  const branchHead = (branch: string): Promise<string | null> =>
+    orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null);
   const entry = (e: { path?: string; type?: string; sha?: string; size?: number; mode?: string }, prefix = ""): TreeEntry => ({
     path: `${prefix}${e.path!}`,
     type: e.type as TreeEntry["type"],
@@ -81,7 +84,7 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
 
     /** The commit a branch points at, or null when there is no such branch. */
     async branchCommit(branch: string): Promise<string | null> {
-      return orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null);
+      return branchHead(branch);
     },
 
     async commitDate(sha: string): Promise<Date> {
@@ -168,7 +171,7 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
         if (statusOf(error) === 422) return "conflict";
         // No clear answer (a 5xx, a 409, a time-out): GitHub may have moved the ref all the same. The ref says which —
         // ours, or not moved (nothing happened: redo on fresh state) — so a commit that landed is never taken for lost.
-        const head = await orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null).catch(() => undefined);
+        const head = await branchHead(branch).catch(() => undefined);
         if (head === commit.sha) return { commit: commit.sha, tree: tree.sha };
         if (head !== undefined && head === parent) return "conflict";
         throw error;
@@ -205,7 +208,7 @@ export function gitDataArea({ octokit, owner, repo }: GitHubContext) {
           return !Array.isArray(data) && data.type === "file" ? data.sha : null;
         }, null).catch(() => undefined);
         if (now === gitBlobSha(content)) {
-          const head = await orNone(async () => (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha, null).catch(() => null);
+          const head = await branchHead(branch).catch(() => null);
           // Made: a commit that holds it is all that is known (not its tree, nor what came before it).
           if (head) return { commit: head, tree: null, parent: null };
         }

@@ -16,6 +16,24 @@ const fileOn = (repo: SimRepo, branch: string, path: string) => {
   const head = repo.refs.get(`heads/${branch}`);
   return head ? repo.store.fileAt(head, path)?.content.toString("utf8") : undefined;
 };
+/**
+ * The gateway, with another writer committing (`other`) just before this writer's first swap of the given kind:
+ * `commitFile` (one record) or `commitFiles` (several).
+ */
+function racingGateway(gateway: GitHubGateway, swap: "commitFile" | "commitFiles", other: () => void): GitHubGateway {
+  let raced = false;
+  const racing = Object.create(gateway) as GitHubGateway;
+  const race = () => {
+    if (!raced) {
+      raced = true;
+      other();
+    }
+  };
+  if (swap === "commitFile") racing.commitFile = async (...args) => (race(), gateway.commitFile(...args));
+  else racing.commitFiles = async (...args) => (race(), gateway.commitFiles(...args));
+  return racing;
+}
+
 const creates = () => current().calls.filter((c) => c.operationId === "git/create-commit").length;
 
 describe("the status writer", () => {
@@ -57,15 +75,9 @@ describe("the status writer", () => {
     const { repo, gateway } = world();
     await new StatusWriter(gateway, "pao-status").write(record("req-cccccccccccc"));
     // Someone else commits to the record between our read of it and our swap.
-    let raced = false;
-    const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFile = async (...args) => {
-      if (!raced) {
-        raced = true;
-        commitFiles(current(), repo, "pao-status", { [recordPath("req-cccccccccccc")]: recordText({ ...record("req-cccccccccccc"), parameters: { replicas: 5 } }), "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
-      }
-      return gateway.commitFile(...args);
-    };
+    const racing = racingGateway(gateway, "commitFile", () => {
+      commitFiles(current(), repo, "pao-status", { [recordPath("req-cccccccccccc")]: recordText({ ...record("req-cccccccccccc"), parameters: { replicas: 5 } }), "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
+    });
     const puts = () => current().calls.filter((c) => c.operationId === "repos/create-or-update-file-contents");
     const before = puts().length;
     const sha = await new StatusWriter(racing, "pao-status").write(record("req-cccccccccccc", "failed"));
@@ -78,15 +90,9 @@ describe("the status writer", () => {
   it("redoes a commit of several records when the branch moved meanwhile (422 on the ref), keeping the other writer's commit", async () => {
     const { repo, gateway } = world();
     await new StatusWriter(gateway, "pao-status").write(record("req-a0a0a0a0a0a0"));
-    let raced = false;
-    const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFiles = async (...args) => {
-      if (!raced) {
-        raced = true;
-        commitFiles(current(), repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
-      }
-      return gateway.commitFiles(...args);
-    };
+    const racing = racingGateway(gateway, "commitFiles", () => {
+      commitFiles(current(), repo, "pao-status", { "status/req-dddddddddddd.yaml": recordText(record("req-dddddddddddd")) }, { message: "other writer" });
+    });
     const updates = () => current().calls.filter((c) => c.operationId === "git/update-ref");
     const before = updates().length;
     const writer = new StatusWriter(racing, "pao-status");
@@ -101,15 +107,9 @@ describe("the status writer", () => {
     const id = "req-eeeeeeeeeeee";
     await new StatusWriter(gateway, "pao-status").write(record(id));
     // Another replica changes the same record between our read and our swap.
-    let raced = false;
-    const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFile = async (...args) => {
-      if (!raced) {
-        raced = true;
-        commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
-      }
-      return gateway.commitFile(...args);
-    };
+    const racing = racingGateway(gateway, "commitFile", () => {
+      commitFiles(current(), repo, "pao-status", { [recordPath(id)]: recordText({ ...record(id), parameters: { replicas: 9 } }) }, { message: "other replica" });
+    });
     const seen: Array<Record<string, unknown> | undefined> = [];
     const result = await new StatusWriter(racing, "pao-status").update(id, (current) => {
       seen.push(current?.parameters);
@@ -237,15 +237,9 @@ describe("the status writer", () => {
     const { repo, gateway } = world();
     const [a, b, c] = ["req-a8a8a8a8a8a8", "req-b8b8b8b8b8b8", "req-c8c8c8c8c8c8"];
     await new StatusWriter(gateway, "pao-status").write(record(b));
-    let raced = false;
-    const racing = Object.create(gateway) as GitHubGateway;
-    racing.commitFiles = async (...args) => {
-      if (!raced) {
-        raced = true;
-        commitFiles(current(), repo, "pao-status", { [recordPath(b)]: recordText({ ...record(b), parameters: { replicas: 8 } }) }, { message: "another replica" });
-      }
-      return gateway.commitFiles(...args);
-    };
+    const racing = racingGateway(gateway, "commitFiles", () => {
+      commitFiles(current(), repo, "pao-status", { [recordPath(b)]: recordText({ ...record(b), parameters: { replicas: 8 } }) }, { message: "another replica" });
+    });
     const writer = new StatusWriter(racing, "pao-status");
     const seen: unknown[] = [];
     // The first goes out alone; b (no change) and c (new) wait and go out together.
