@@ -89,4 +89,15 @@ describe("the request policy", () => {
     current().fault({ match: "git/create-blob", latencyMs: 1_000, times: 1 });
     await expect(blob("held", 250)).rejects.toThrow();
   });
+
+  it("has at most ten calls at GitHub at once", async () => {
+    const { octokit, where, calls } = client();
+    current().fault({ match: "repos/get", latencyMs: 150, times: 25 });
+    await Promise.all(Array.from({ length: 25 }, () => octokit.request("GET /repos/{owner}/{repo}", where)));
+    const spans = calls("repos/get").map((c) => [c.receivedAt, c.at] as const);
+    const overlapping = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    expect(spans).toHaveLength(25);
+    expect(overlapping).toBeLessThanOrEqual(10);
+    expect(overlapping).toBeGreaterThan(1);
+  });
 });
